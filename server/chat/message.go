@@ -1,0 +1,89 @@
+package chat
+
+import (
+	"context"
+	"time"
+	"unicode/utf8"
+)
+
+// Message is one post in a room. Seq numbers a room's messages 1, 2, 3… in
+// commit order with no gap.
+type Message struct {
+	ID        int64      `json:"id" db:"id"`
+	RoomID    int64      `json:"room_id" db:"room_id"`
+	Seq       int64      `json:"seq" db:"seq"`
+	User      User       `json:"user" db:"user"`
+	Body      string     `json:"body" db:"body"`
+	ClientID  string     `json:"client_id" db:"client_id"`
+	CreatedAt time.Time  `json:"created_at" db:"created_at"`
+	EditedAt  *time.Time `json:"edited_at,omitempty" db:"edited_at"`
+	Deleted   bool       `json:"deleted" db:"deleted"`
+}
+
+// Limits on messages and their pages.
+const (
+	BodyMaxLen       = 4000
+	ClientIDMaxLen   = 64
+	PageDefaultLimit = 50
+	PageMaxLimit     = 100
+)
+
+// ValidateBody checks a message body: 1 to BodyMaxLen characters of UTF-8.
+// The body is stored exactly as sent, never trimmed or escaped.
+func ValidateBody(body string) error {
+	if !utf8.ValidString(body) {
+		return Invalid("body", "Body must be valid UTF-8.")
+	}
+	if n := utf8.RuneCountInString(body); n < 1 || n > BodyMaxLen {
+		return Invalid("body", "Body must be 1 to %d characters.", BodyMaxLen)
+	}
+	return nil
+}
+
+// ValidateClientID checks the idempotency key of a send.
+func ValidateClientID(id string) error {
+	if id == "" || len(id) > ClientIDMaxLen || !utf8.ValidString(id) {
+		return Invalid("client_id", "client_id must be 1 to %d bytes.", ClientIDMaxLen)
+	}
+	for _, r := range id {
+		if r < 0x21 || r == 0x7f {
+			return Invalid("client_id", "client_id must be printable without spaces.")
+		}
+	}
+	return nil
+}
+
+// NewMessage is a message to commit.
+type NewMessage struct {
+	RoomID   int64
+	UserID   int64
+	Body     string
+	ClientID string
+}
+
+// Page selects a slice of a room's history by seq. At most one of
+// BeforeSeq and AfterSeq is non-zero; both zero means the newest Limit.
+type Page struct {
+	BeforeSeq int64
+	AfterSeq  int64
+	Limit     int
+}
+
+// MessageStore keeps messages.
+type MessageStore interface {
+	// SendMessage commits a message, giving it the room's next seq. A second
+	// send with the same (room, user, client_id) returns the first message
+	// and created=false.
+	SendMessage(ctx context.Context, m NewMessage) (msg *Message, created bool, err error)
+	// ListMessages returns a page of history in ascending seq order and
+	// whether more exist in the page's direction.
+	ListMessages(ctx context.Context, roomID int64, p Page) (msgs []Message, hasMore bool, err error)
+	// FindMessage returns one message; ENOTFOUND if none.
+	FindMessage(ctx context.Context, roomID, seq int64) (*Message, error)
+	// EditMessage replaces the body of a message and sets EditedAt; it bumps
+	// the room's rev. ENOTFOUND if none, EINVALID if deleted.
+	EditMessage(ctx context.Context, roomID, seq int64, body string) (*Message, error)
+	// DeleteMessage soft-deletes a message (empty body, Deleted) and bumps
+	// the room's rev. Deleting a deleted message is a no-op.
+	DeleteMessage(ctx context.Context, roomID, seq int64) (*Message, error)
+}
