@@ -62,11 +62,15 @@ type NewMessage struct {
 }
 
 // Page selects a slice of a room's history by seq. At most one of
-// BeforeSeq and AfterSeq is non-zero; both zero means the newest Limit.
+// BeforeSeq and AfterSeq is non-zero; both zero means the newest Limit,
+// unless Forward asks for the oldest messages (after seq 0).
 type Page struct {
 	BeforeSeq int64
 	AfterSeq  int64
 	Limit     int
+	// Forward pages upward from AfterSeq even when AfterSeq is 0, as a
+	// client that has seen nothing yet resumes "after 0".
+	Forward bool
 }
 
 // MessageStore keeps messages.

@@ -1,0 +1,113 @@
+// Package app is Parley's application layer: it applies who may see and do
+// what, on top of the stores, and tells the real-time layer about every
+// committed change. The HTTP API, the WebSocket and the server-rendered pages
+// all go through it, so each rule is written once.
+package app
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/parleychat/parley/server/chat"
+)
+
+// Notifier hears about every committed change that live clients must see.
+// Its methods must not block for long: the change is already durable, and a
+// client that misses the notice catches up by resuming from the store.
+type Notifier interface {
+	MessageCreated(ctx context.Context, m *chat.Message)
+	MessageEdited(ctx context.Context, m *chat.Message)
+	MessageDeleted(ctx context.Context, roomID, seq int64)
+	MemberJoined(ctx context.Context, room *chat.Room, u chat.User)
+	MemberLeft(ctx context.Context, room *chat.Room, u chat.User)
+	ReadMoved(ctx context.Context, userID, roomID, seq int64)
+}
+
+// Presence tells which users have a live connection anywhere in the cluster.
+type Presence interface {
+	Online(ctx context.Context, userIDs []int64) (map[int64]bool, error)
+}
+
+// Options are the collaborators and settings of an App.
+type Options struct {
+	Users    chat.UserStore
+	Sessions chat.SessionStore
+	Rooms    chat.RoomStore
+	Messages chat.MessageStore
+	// Notifier defaults to one that tells nobody.
+	Notifier Notifier
+	// Presence defaults to everyone offline.
+	Presence Presence
+	// Passwords hashes and checks passwords; defaults to DefaultPasswordParams.
+	Passwords PasswordParams
+	// SessionTTL is how long a sign-in lasts; defaults to 30 days.
+	SessionTTL time.Duration
+	Logger     *slog.Logger
+}
+
+// App implements Parley's use cases for a signed-in (or signing-in) user.
+type App struct {
+	users      chat.UserStore
+	sessions   chat.SessionStore
+	rooms      chat.RoomStore
+	messages   chat.MessageStore
+	notify     Notifier
+	presence   Presence
+	passwords  *passwordHasher
+	sessionTTL time.Duration
+	log        *slog.Logger
+}
+
+// New builds an App from its options.
+func New(o Options) *App {
+	a := &App{
+		users:      o.Users,
+		sessions:   o.Sessions,
+		rooms:      o.Rooms,
+		messages:   o.Messages,
+		notify:     o.Notifier,
+		presence:   o.Presence,
+		passwords:  newPasswordHasher(o.Passwords),
+		sessionTTL: o.SessionTTL,
+		log:        o.Logger,
+	}
+	if a.notify == nil {
+		a.notify = nopNotifier{}
+	}
+	if a.presence == nil {
+		a.presence = nobodyOnline{}
+	}
+	if a.sessionTTL <= 0 {
+		a.sessionTTL = 30 * 24 * time.Hour
+	}
+	if a.log == nil {
+		a.log = slog.Default()
+	}
+	return a
+}
+
+// SetNotifier replaces the notifier. The real-time hub needs the App to
+// exist before it can be built, so main wires it afterwards, before serving.
+func (a *App) SetNotifier(n Notifier) { a.notify = n }
+
+// SetPresence replaces the presence source, for the same reason.
+func (a *App) SetPresence(p Presence) { a.presence = p }
+
+// SessionTTL is how long a new session stays valid.
+func (a *App) SessionTTL() time.Duration { return a.sessionTTL }
+
+type nopNotifier struct{}
+
+func (nopNotifier) MessageCreated(context.Context, *chat.Message)       {}
+func (nopNotifier) MessageEdited(context.Context, *chat.Message)        {}
+func (nopNotifier) MessageDeleted(context.Context, int64, int64)        {}
+func (nopNotifier) MemberJoined(context.Context, *chat.Room, chat.User) {}
+func (nopNotifier) MemberLeft(context.Context, *chat.Room, chat.User)   {}
+func (nopNotifier) ReadMoved(context.Context, int64, int64, int64)      {}
+
+type nobodyOnline struct{}
+
+func (nobodyOnline) Online(context.Context, []int64) (map[int64]bool, error) {
+	return map[int64]bool{}, nil
+}

@@ -1,0 +1,157 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/parleychat/parley/server/app"
+	"github.com/parleychat/parley/server/config"
+	"github.com/parleychat/parley/server/postgres"
+	"github.com/parleychat/parley/server/web"
+)
+
+// server is one wired replica and everything it must stop.
+type server struct {
+	cfg     *config.Config
+	log     *slog.Logger
+	web     *web.Server
+	closers []func()
+	// background runs until the serve context ends (the hub's broker loop).
+	background []func(ctx context.Context) error
+	// drainers run first on shutdown (closing WebSockets with 1001).
+	drainers []func(ctx context.Context) error
+}
+
+func (s *server) onClose(f func()) { s.closers = append(s.closers, f) }
+
+func (s *server) close() {
+	for i := len(s.closers) - 1; i >= 0; i-- {
+		s.closers[i]()
+	}
+}
+
+func wire(ctx context.Context, cfg *config.Config, log *slog.Logger) (_ *server, err error) {
+	s := &server{cfg: cfg, log: log}
+	defer func() {
+		if err != nil {
+			s.close()
+		}
+	}()
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+
+	db, err := postgres.Open(ctx, postgres.Options{
+		URL:             cfg.DatabaseURL,
+		ReadURL:         cfg.DatabaseReadURL,
+		MaxOpenConns:    cfg.DBMaxOpen,
+		MaxIdleConns:    cfg.DBMaxIdle,
+		ConnMaxLifetime: cfg.DBConnMaxLifetime,
+		ConnMaxIdleTime: cfg.DBConnMaxIdleTime,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	s.onClose(func() { _ = db.Close() })
+	if err := db.Migrate(ctx); err != nil {
+		return nil, fmt.Errorf("migrate database: %w", err)
+	}
+	reg.MustRegister(collectors.NewDBStatsCollector(db.Primary().DB, "primary"))
+	store := postgres.NewStore(db, postgres.StoreOptions{MaxBatch: cfg.GroupCommitBatch, Committers: cfg.GroupCommitters})
+	s.onClose(func() { _ = store.Close() })
+
+	stores := storeSet{users: store, sessions: store, rooms: store, messages: store}
+	checks := []web.Check{{Name: "postgres", Critical: true, Probe: db.Ping}}
+
+	rt, err := wireRealtime(ctx, s, cfg, log, reg, &stores, &checks)
+	if err != nil {
+		return nil, err
+	}
+
+	chatApp := app.New(app.Options{
+		Users:      stores.users,
+		Sessions:   stores.sessions,
+		Rooms:      stores.rooms,
+		Messages:   stores.messages,
+		Passwords:  app.PasswordParams{MemoryKiB: uint32(cfg.Argon2MemoryKiB), Time: uint32(cfg.Argon2Time)},
+		SessionTTL: cfg.SessionTTL,
+		Logger:     log,
+	})
+	wsHandler := rt.attach(chatApp)
+
+	s.web, err = web.New(web.Options{
+		App:            chatApp,
+		Logger:         log,
+		Instance:       cfg.Instance,
+		BodyLimit:      cfg.BodyLimit,
+		AllowedOrigins: cfg.AllowedOrigins,
+		TrustedProxies: cfg.TrustedProxies,
+		Registry:       reg,
+		Checks:         checks,
+		WebSocket:      wsHandler,
+		Pprof:          cfg.Pprof,
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := wirePages(s.web, chatApp, cfg, log); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// serve listens, runs until ctx ends, then drains: readiness goes 503,
+// WebSockets close with 1001, requests in flight finish.
+func (s *server) serve(ctx context.Context) error {
+	ln, err := net.Listen("tcp", s.cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", s.cfg.Addr, err)
+	}
+	bgCtx, stopBackground := context.WithCancel(context.Background())
+	defer stopBackground()
+	errs := make(chan error, 1+len(s.background))
+	for _, run := range s.background {
+		go func() { errs <- run(bgCtx) }()
+	}
+	go func() { errs <- s.web.Serve(ln) }()
+	s.log.Info("parley serving", "addr", ln.Addr().String(), "instance", s.cfg.Instance)
+
+	var serveErr error
+	select {
+	case <-ctx.Done():
+	case serveErr = <-errs:
+		s.log.Error("a server loop stopped", "err", serveErr)
+	}
+	s.log.Info("parley draining")
+	s.web.Drain()
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
+	defer cancel()
+	for _, drain := range s.drainers {
+		if err := drain(shutdownCtx); err != nil {
+			s.log.Warn("drain", "err", err)
+		}
+	}
+	if err := s.web.Shutdown(shutdownCtx); err != nil {
+		s.log.Warn("shutdown", "err", err)
+	}
+	stopBackground()
+	waitAll(errs, len(s.background), 5*time.Second)
+	s.log.Info("parley stopped")
+	return serveErr
+}
+
+func waitAll(errs <-chan error, n int, limit time.Duration) {
+	timeout := time.After(limit)
+	for i := 0; i < n; i++ {
+		select {
+		case <-errs:
+		case <-timeout:
+			return
+		}
+	}
+}

@@ -1,0 +1,164 @@
+// Package config reads Parley's settings from the environment into a typed
+// struct with defaults, and rejects bad values with a message that names the
+// variable, so a misconfigured replica stops at start-up instead of at 3 a.m.
+package config
+
+import (
+	"fmt"
+	"log/slog"
+	"net/netip"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+)
+
+// Config is every setting of a parley process.
+type Config struct {
+	Addr            string
+	Instance        string
+	DatabaseURL     string
+	DatabaseReadURL string
+	ValkeyURL       string
+	KeyPrefix       string
+	AllowedOrigins  []string
+	TrustedProxies  []string
+	LogLevel        slog.Level
+
+	DBMaxOpen         int
+	DBMaxIdle         int
+	DBConnMaxLifetime time.Duration
+	DBConnMaxIdleTime time.Duration
+	GroupCommitBatch  int
+	GroupCommitters   int
+
+	BodyLimit       int
+	ShutdownTimeout time.Duration
+	SessionTTL      time.Duration
+	Argon2MemoryKiB int
+	Argon2Time      int
+
+	WSPingInterval         time.Duration
+	WSPongTimeout          time.Duration
+	WSWriteTimeout         time.Duration
+	WSReadLimit            int
+	WSQueueSize            int
+	WSCompression          bool
+	WSCompressionThreshold int
+	WSSendRate             float64
+	WSSendBurst            int
+
+	Cache            bool
+	CacheStrict      bool
+	CacheTTLPublic   time.Duration
+	CacheTTLRoom     time.Duration
+	CacheTTLMember   time.Duration
+	CacheTTLUser     time.Duration
+	CacheTTLMessages time.Duration
+	CacheTTLSession  time.Duration
+
+	Pprof bool
+}
+
+// DefaultDatabaseURL is the local PostgreSQL's database "parley".
+const DefaultDatabaseURL = "postgres://postgres@127.0.0.1:5432/parley?sslmode=disable"
+
+// Load reads the configuration from getenv (os.Getenv in production).
+func Load(getenv func(string) string) (*Config, error) {
+	r := reader{getenv: getenv}
+	host, _ := os.Hostname()
+	c := &Config{
+		Addr:            r.str("PARLEY_ADDR", "127.0.0.1:8080"),
+		Instance:        r.str("PARLEY_INSTANCE", host),
+		DatabaseURL:     r.str("DATABASE_URL", DefaultDatabaseURL),
+		DatabaseReadURL: r.str("DATABASE_READ_URL", ""),
+		ValkeyURL:       r.str("VALKEY_URL", ""),
+		KeyPrefix:       r.str("PARLEY_KEY_PREFIX", "parley:"),
+		AllowedOrigins:  r.list("PARLEY_ALLOWED_ORIGINS"),
+		TrustedProxies:  r.list("PARLEY_TRUSTED_PROXIES"),
+		LogLevel:        r.level("PARLEY_LOG_LEVEL", slog.LevelInfo),
+
+		DBMaxOpen:         r.intIn("PARLEY_DB_MAX_OPEN", 20, 1, 1000),
+		DBMaxIdle:         r.intIn("PARLEY_DB_MAX_IDLE", 20, 0, 1000),
+		DBConnMaxLifetime: r.duration("PARLEY_DB_CONN_MAX_LIFETIME", 30*time.Minute),
+		DBConnMaxIdleTime: r.duration("PARLEY_DB_CONN_MAX_IDLE_TIME", 5*time.Minute),
+		GroupCommitBatch:  r.intIn("PARLEY_GROUP_COMMIT_BATCH", 256, 1, 4096),
+		GroupCommitters:   r.intIn("PARLEY_GROUP_COMMITTERS", 4, 1, 64),
+
+		BodyLimit:       r.intIn("PARLEY_BODY_LIMIT", 64<<10, 1<<10, 16<<20),
+		ShutdownTimeout: r.duration("PARLEY_SHUTDOWN_TIMEOUT", 15*time.Second),
+		SessionTTL:      r.duration("PARLEY_SESSION_TTL", 30*24*time.Hour),
+		Argon2MemoryKiB: r.intIn("PARLEY_ARGON2_MEMORY_KIB", 19*1024, 1024, 4<<20),
+		Argon2Time:      r.intIn("PARLEY_ARGON2_TIME", 2, 1, 20),
+
+		WSPingInterval:         r.duration("PARLEY_WS_PING_INTERVAL", 25*time.Second),
+		WSPongTimeout:          r.duration("PARLEY_WS_PONG_TIMEOUT", 60*time.Second),
+		WSWriteTimeout:         r.duration("PARLEY_WS_WRITE_TIMEOUT", 10*time.Second),
+		WSReadLimit:            r.intIn("PARLEY_WS_READ_LIMIT", 16<<10, 512, 1<<20),
+		WSQueueSize:            r.intIn("PARLEY_WS_QUEUE", 256, 8, 1<<16),
+		WSCompression:          r.boolean("PARLEY_WS_COMPRESSION", true),
+		WSCompressionThreshold: r.intIn("PARLEY_WS_COMPRESSION_THRESHOLD", 1024, 0, 1<<20),
+		WSSendRate:             r.floatIn("PARLEY_WS_SEND_RATE", 10, 0.1, 100000),
+		WSSendBurst:            r.intIn("PARLEY_WS_SEND_BURST", 20, 1, 100000),
+
+		Cache:            r.onOff("PARLEY_CACHE", true),
+		CacheStrict:      r.boolean("PARLEY_CACHE_STRICT", false),
+		CacheTTLPublic:   r.duration("PARLEY_CACHE_TTL_PUBLIC", 30*time.Second),
+		CacheTTLRoom:     r.duration("PARLEY_CACHE_TTL_ROOM", 10*time.Minute),
+		CacheTTLMember:   r.duration("PARLEY_CACHE_TTL_MEMBERSHIP", 10*time.Minute),
+		CacheTTLUser:     r.duration("PARLEY_CACHE_TTL_USER", 10*time.Minute),
+		CacheTTLMessages: r.duration("PARLEY_CACHE_TTL_MESSAGES", time.Hour),
+		CacheTTLSession:  r.duration("PARLEY_CACHE_TTL_SESSION", 5*time.Minute),
+
+		Pprof: r.boolean("PARLEY_PPROF", false),
+	}
+	if r.err != nil {
+		return nil, r.err
+	}
+	return c, c.Validate()
+}
+
+// Validate checks the rules that tie several settings together or that
+// need more than parsing.
+func (c *Config) Validate() error {
+	if _, _, err := splitHostPort(c.Addr); err != nil {
+		return fmt.Errorf("PARLEY_ADDR: %q is not host:port: %v", c.Addr, err)
+	}
+	if err := checkURL(c.DatabaseURL, "postgres", "postgresql"); err != nil {
+		return fmt.Errorf("DATABASE_URL: %v", err)
+	}
+	if c.DatabaseReadURL != "" {
+		if err := checkURL(c.DatabaseReadURL, "postgres", "postgresql"); err != nil {
+			return fmt.Errorf("DATABASE_READ_URL: %v", err)
+		}
+	}
+	if c.ValkeyURL != "" {
+		if err := checkURL(c.ValkeyURL, "redis", "rediss", "valkey", "valkeys", "unix"); err != nil {
+			return fmt.Errorf("VALKEY_URL: %v", err)
+		}
+	}
+	if c.KeyPrefix == "" || strings.ContainsAny(c.KeyPrefix, " \t\r\n") {
+		return fmt.Errorf("PARLEY_KEY_PREFIX: must be non-empty and without spaces")
+	}
+	for _, o := range c.AllowedOrigins {
+		u, err := url.Parse(o)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
+			return fmt.Errorf("PARLEY_ALLOWED_ORIGINS: %q is not an origin like https://chat.example.com", o)
+		}
+	}
+	for _, p := range c.TrustedProxies {
+		if _, err := netip.ParsePrefix(p); err == nil {
+			continue
+		}
+		if _, err := netip.ParseAddr(p); err != nil {
+			return fmt.Errorf("PARLEY_TRUSTED_PROXIES: %q is neither an IP address nor a CIDR", p)
+		}
+	}
+	if c.DBMaxIdle > c.DBMaxOpen {
+		return fmt.Errorf("PARLEY_DB_MAX_IDLE: %d is above PARLEY_DB_MAX_OPEN (%d)", c.DBMaxIdle, c.DBMaxOpen)
+	}
+	if c.WSPongTimeout <= c.WSPingInterval {
+		return fmt.Errorf("PARLEY_WS_PONG_TIMEOUT: %s must be longer than PARLEY_WS_PING_INTERVAL (%s)", c.WSPongTimeout, c.WSPingInterval)
+	}
+	return nil
+}

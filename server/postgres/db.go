@@ -1,0 +1,144 @@
+// Package postgres stores Parley's users, sessions, rooms and messages in
+// PostgreSQL through sqlx and lib/pq. It applies the embedded migrations of
+// the sql folder and commits concurrent sends in groups.
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sync/atomic"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+)
+
+// Options configures the connection pools. Only URL is required.
+type Options struct {
+	// URL is the primary's DSN (postgres://… or key=value).
+	URL string
+	// ReadURL is an optional read replica for reads that tolerate lag;
+	// empty sends every read to the primary.
+	ReadURL string
+	// MaxOpenConns caps each pool; replicas × MaxOpenConns must stay under
+	// the server's max_connections. Zero means 20.
+	MaxOpenConns int
+	// MaxIdleConns is kept near MaxOpenConns so bursts reuse connections.
+	// Zero means MaxOpenConns.
+	MaxIdleConns int
+	// ConnMaxLifetime recycles connections. Zero means 30 minutes.
+	ConnMaxLifetime time.Duration
+	// ConnMaxIdleTime closes connections idle that long. Zero means 5 minutes.
+	ConnMaxIdleTime time.Duration
+}
+
+// Defaults of Options.
+const (
+	DefaultMaxOpenConns    = 20
+	DefaultConnMaxLifetime = 30 * time.Minute
+	DefaultConnMaxIdleTime = 5 * time.Minute
+)
+
+// DB holds the primary pool and the optional replica pool.
+type DB struct {
+	primary *sqlx.DB
+	replica *sqlx.DB
+	queries atomic.Uint64
+}
+
+// Open connects to the primary (and the replica if ReadURL is set), applies
+// the pool settings and pings every pool.
+func Open(ctx context.Context, o Options) (*DB, error) {
+	if o.URL == "" {
+		return nil, errors.New("postgres: open: empty database URL")
+	}
+	if o.MaxOpenConns < 0 || o.MaxIdleConns < 0 || o.ConnMaxLifetime < 0 || o.ConnMaxIdleTime < 0 {
+		return nil, errors.New("postgres: open: pool settings must not be negative")
+	}
+	db := &DB{}
+	primary, err := db.openPool(ctx, o.URL, o)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: open primary: %w", err)
+	}
+	db.primary, db.replica = primary, primary
+	if o.ReadURL != "" {
+		replica, err := db.openPool(ctx, o.ReadURL, o)
+		if err != nil {
+			_ = primary.Close()
+			return nil, fmt.Errorf("postgres: open replica: %w", err)
+		}
+		db.replica = replica
+	}
+	return db, nil
+}
+
+func (db *DB) openPool(ctx context.Context, url string, o Options) (*sqlx.DB, error) {
+	connector, err := pq.NewConnector(url)
+	if err != nil {
+		return nil, fmt.Errorf("parse URL: %w", err)
+	}
+	pool := sql.OpenDB(&countingConnector{next: connector, count: &db.queries})
+	maxOpen := o.MaxOpenConns
+	if maxOpen == 0 {
+		maxOpen = DefaultMaxOpenConns
+	}
+	maxIdle := o.MaxIdleConns
+	if maxIdle == 0 || maxIdle > maxOpen {
+		maxIdle = maxOpen
+	}
+	lifetime, idleTime := o.ConnMaxLifetime, o.ConnMaxIdleTime
+	if lifetime == 0 {
+		lifetime = DefaultConnMaxLifetime
+	}
+	if idleTime == 0 {
+		idleTime = DefaultConnMaxIdleTime
+	}
+	pool.SetMaxOpenConns(maxOpen)
+	pool.SetMaxIdleConns(maxIdle)
+	pool.SetConnMaxLifetime(lifetime)
+	pool.SetConnMaxIdleTime(idleTime)
+	if err := pool.PingContext(ctx); err != nil {
+		_ = pool.Close()
+		return nil, fmt.Errorf("ping: %w", err)
+	}
+	return sqlx.NewDb(pool, "postgres"), nil
+}
+
+// Primary is the pool of the primary: every write and every read that must
+// see the caller's own writes.
+func (db *DB) Primary() *sqlx.DB { return db.primary }
+
+// Replica is the pool for reads that tolerate lag; the primary when no
+// replica is configured.
+func (db *DB) Replica() *sqlx.DB { return db.replica }
+
+// QueryCount is how many statements have reached PostgreSQL through either
+// pool since Open.
+func (db *DB) QueryCount() uint64 { return db.queries.Load() }
+
+// Ping checks that every pool answers.
+func (db *DB) Ping(ctx context.Context) error {
+	if err := db.primary.PingContext(ctx); err != nil {
+		return fmt.Errorf("postgres: ping primary: %w", err)
+	}
+	if db.replica != db.primary {
+		if err := db.replica.PingContext(ctx); err != nil {
+			return fmt.Errorf("postgres: ping replica: %w", err)
+		}
+	}
+	return nil
+}
+
+// Close closes the pools.
+func (db *DB) Close() error {
+	err := db.primary.Close()
+	if db.replica != db.primary {
+		err = errors.Join(err, db.replica.Close())
+	}
+	if err != nil {
+		return fmt.Errorf("postgres: close: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,142 @@
+package postgres
+
+import (
+	"context"
+
+	"github.com/parleychat/parley/server/chat"
+)
+
+// sendReq is one SendMessage waiting for its committer.
+type sendReq struct {
+	ctx  context.Context
+	msg  chat.NewMessage
+	done chan sendResult // buffered: the committer never blocks on a caller
+}
+
+type sendResult struct {
+	msg     *chat.Message
+	created bool
+	err     error
+}
+
+// SendMessage commits a message with the room's next seq. Concurrent sends
+// are grouped into one transaction: a lone send is committed at once, and
+// sends that arrive while a transaction is in flight form the next one. A
+// second send with the same (room, user, client_id) returns the first
+// message and created=false, and takes no seq. ENOTFOUND if the room or user
+// does not exist; EINVALID for a bad body or client_id. A cancelled ctx
+// returns ctx.Err(); the send may still have been committed, which a retry
+// with the same client_id reveals.
+func (s *Store) SendMessage(ctx context.Context, m chat.NewMessage) (*chat.Message, bool, error) {
+	if err := validateBody(m.Body); err != nil {
+		return nil, false, err
+	}
+	if err := chat.ValidateClientID(m.ClientID); err != nil {
+		return nil, false, err
+	}
+	if m.RoomID <= 0 {
+		return nil, false, chat.Errorf(chat.ENOTFOUND, "Room not found.")
+	}
+	if m.UserID <= 0 {
+		return nil, false, chat.Errorf(chat.ENOTFOUND, "User not found.")
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, false, err
+	}
+	req := &sendReq{ctx: ctx, msg: m, done: make(chan sendResult, 1)}
+	if err := s.enqueue(ctx, req); err != nil {
+		return nil, false, err
+	}
+	select {
+	case r := <-req.done:
+		return r.msg, r.created, r.err
+	case <-ctx.Done():
+		return nil, false, ctx.Err()
+	}
+}
+
+func (s *Store) enqueue(ctx context.Context, req *sendReq) error {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.closed {
+		return chat.Errorf(chat.EUNAVAILABLE, "The message store is shutting down.")
+	}
+	ch := s.shards[uint64(req.msg.RoomID)%uint64(len(s.shards))]
+	select {
+	case ch <- req:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// commitLoop is one committer: it takes whatever is queued (up to MaxBatch)
+// and commits it as one batch, so a lone send waits for nobody and a busy
+// shard amortizes each transaction over many sends. It returns once its
+// shard is closed and drained.
+func (s *Store) commitLoop(ch chan *sendReq) {
+	defer s.wg.Done()
+	batch := make([]*sendReq, 0, s.maxBatch)
+	for first := range ch {
+		batch = append(batch[:0], first)
+	fill:
+		for len(batch) < s.maxBatch {
+			select {
+			case req, ok := <-ch:
+				if !ok {
+					break fill
+				}
+				batch = append(batch, req)
+			default:
+				break fill
+			}
+		}
+		s.commitBatch(batch)
+		clear(batch)
+	}
+}
+
+// commitBatch commits a batch and answers each of its callers. If the batch
+// transaction fails, its sends are retried one by one so that one bad send
+// (a deleted room, an unknown user) fails alone.
+func (s *Store) commitBatch(batch []*sendReq) {
+	live := batch[:0:0]
+	for _, req := range batch {
+		if err := req.ctx.Err(); err != nil {
+			req.done <- sendResult{err: err}
+			continue
+		}
+		live = append(live, req)
+	}
+	if len(live) == 0 {
+		return
+	}
+	results, err := s.commitGroup(live)
+	if err == nil {
+		for i, req := range live {
+			req.done <- results[i]
+		}
+		return
+	}
+	if len(live) == 1 || s.ctx.Err() != nil {
+		for _, req := range live {
+			req.done <- sendResult{err: err}
+		}
+		return
+	}
+	for _, req := range live {
+		if cerr := req.ctx.Err(); cerr != nil {
+			req.done <- sendResult{err: cerr}
+			continue
+		}
+		one, err := s.commitGroup([]*sendReq{req})
+		if err != nil {
+			req.done <- sendResult{err: err}
+			continue
+		}
+		req.done <- one[0]
+	}
+}
+
+// errNoRoom answers a send to a room that does not exist.
+func errNoRoom() error { return chat.Errorf(chat.ENOTFOUND, "Room not found.") }

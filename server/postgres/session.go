@@ -1,0 +1,40 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/parleychat/parley/server/chat"
+)
+
+// CreateSession stores a session by the hash of its token.
+func (s *Store) CreateSession(ctx context.Context, userID int64, tokenHash []byte, expiresAt time.Time) error {
+	_, err := s.primary.ExecContext(ctx, `
+		INSERT INTO sessions (token_hash, user_id, expires_at) VALUES ($1, $2, $3)`,
+		tokenHash, userID, expiresAt)
+	return wrap(err, "insert session", "User not found.")
+}
+
+// FindSession returns the user of an unexpired session; ENOTFOUND if it
+// does not exist or has expired. It reads the primary so that a session is
+// usable the moment it is created.
+func (s *Store) FindSession(ctx context.Context, tokenHash []byte) (*chat.User, error) {
+	var u chat.User
+	err := s.primary.GetContext(ctx, &u, `
+		SELECT u.id, u.username, u.display_name
+		FROM sessions s JOIN users u ON u.id = s.user_id
+		WHERE s.token_hash = $1 AND s.expires_at > now()`, tokenHash)
+	if err != nil {
+		return nil, wrap(err, "find session", "Session not found.")
+	}
+	return &u, nil
+}
+
+// DeleteSession revokes a session; deleting a missing one is not an error.
+func (s *Store) DeleteSession(ctx context.Context, tokenHash []byte) error {
+	if _, err := s.primary.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = $1`, tokenHash); err != nil {
+		return fmt.Errorf("postgres: delete session: %w", err)
+	}
+	return nil
+}

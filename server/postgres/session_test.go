@@ -1,0 +1,59 @@
+package postgres_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/parleychat/parley/server/chat"
+	"github.com/parleychat/parley/server/pgtest"
+)
+
+func TestSessions(t *testing.T) {
+	_, s := pgtest.Open(t)
+	ctx := context.Background()
+	u := newUser(t, s)
+	live := []byte("live-token-hash")
+	if err := s.CreateSession(ctx, u.ID, live, time.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	t.Run("OK", func(t *testing.T) {
+		got, err := s.FindSession(ctx, live)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if *got != *u {
+			t.Fatalf("got %+v, want %+v", got, u)
+		}
+	})
+	t.Run("ErrExpired", func(t *testing.T) {
+		old := []byte("old-token-hash")
+		if err := s.CreateSession(ctx, u.ID, old, time.Now().Add(-time.Second)); err != nil {
+			t.Fatal(err)
+		}
+		_, err := s.FindSession(ctx, old)
+		wantCode(t, err, chat.ENOTFOUND)
+	})
+	t.Run("ErrUnknown", func(t *testing.T) {
+		_, err := s.FindSession(ctx, []byte("nope"))
+		wantCode(t, err, chat.ENOTFOUND)
+	})
+	t.Run("ErrUnknownUser", func(t *testing.T) {
+		err := s.CreateSession(ctx, u.ID+1000, []byte("x"), time.Now().Add(time.Hour))
+		wantCode(t, err, chat.ENOTFOUND)
+	})
+	t.Run("ErrDuplicate", func(t *testing.T) {
+		err := s.CreateSession(ctx, u.ID, live, time.Now().Add(time.Hour))
+		wantCode(t, err, chat.ECONFLICT)
+	})
+	t.Run("OKDelete", func(t *testing.T) {
+		if err := s.DeleteSession(ctx, live); err != nil {
+			t.Fatal(err)
+		}
+		_, err := s.FindSession(ctx, live)
+		wantCode(t, err, chat.ENOTFOUND)
+		if err := s.DeleteSession(ctx, live); err != nil {
+			t.Fatalf("deleting a missing session: %v, want nil", err)
+		}
+	})
+}

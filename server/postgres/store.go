@@ -1,0 +1,140 @@
+package postgres
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/parleychat/parley/server/chat"
+)
+
+// StoreOptions tunes the group commit of sends.
+type StoreOptions struct {
+	// Committers is how many goroutines commit sends, each owning the rooms
+	// whose id falls in its shard, so that one busy room does not hold up
+	// the others. Zero means 4.
+	Committers int
+	// MaxBatch caps how many sends share one transaction. 1 commits every
+	// send in its own transaction. Zero means 256.
+	MaxBatch int
+	// CommitTimeout bounds one batch transaction. Zero means 10 seconds.
+	CommitTimeout time.Duration
+}
+
+// Defaults of StoreOptions.
+const (
+	DefaultCommitters    = 4
+	DefaultMaxBatch      = 256
+	DefaultCommitTimeout = 10 * time.Second
+)
+
+// Store implements chat.UserStore, chat.SessionStore, chat.RoomStore and
+// chat.MessageStore on PostgreSQL. It owns the committer goroutines of
+// SendMessage: Close stops them.
+type Store struct {
+	primary *sqlx.DB
+	replica *sqlx.DB
+
+	maxBatch int
+	timeout  time.Duration
+	shards   []chan *sendReq
+
+	// mu guards closed against sends racing Close's closing of shards.
+	mu     sync.RWMutex
+	closed bool
+	wg     sync.WaitGroup
+	ctx    context.Context
+	cancel context.CancelFunc
+	once   sync.Once
+
+	batches atomic.Uint64
+	sends   atomic.Uint64
+}
+
+var (
+	_ chat.UserStore    = (*Store)(nil)
+	_ chat.SessionStore = (*Store)(nil)
+	_ chat.RoomStore    = (*Store)(nil)
+	_ chat.MessageStore = (*Store)(nil)
+)
+
+// NewStore returns a Store over db and starts its committers.
+func NewStore(db *DB, o StoreOptions) *Store {
+	if o.Committers <= 0 {
+		o.Committers = DefaultCommitters
+	}
+	if o.MaxBatch <= 0 {
+		o.MaxBatch = DefaultMaxBatch
+	}
+	if o.CommitTimeout <= 0 {
+		o.CommitTimeout = DefaultCommitTimeout
+	}
+	// The batch transaction outlives any one caller, so it runs under the
+	// store's own context, cancelled only once the committers have drained.
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &Store{
+		primary:  db.Primary(),
+		replica:  db.Replica(),
+		maxBatch: o.MaxBatch,
+		timeout:  o.CommitTimeout,
+		ctx:      ctx,
+		cancel:   cancel,
+	}
+	for range o.Committers {
+		ch := make(chan *sendReq, 4*o.MaxBatch)
+		s.shards = append(s.shards, ch)
+		s.wg.Add(1)
+		go s.commitLoop(ch)
+	}
+	return s
+}
+
+// Close stops taking sends, lets the committers finish the sends already
+// queued, and waits for them. It does not close the DB.
+func (s *Store) Close() error {
+	s.once.Do(func() {
+		s.mu.Lock()
+		s.closed = true
+		for _, ch := range s.shards {
+			close(ch)
+		}
+		s.mu.Unlock()
+		s.wg.Wait()
+		s.cancel()
+	})
+	return nil
+}
+
+// SendStats counts the work of group commit since NewStore.
+type SendStats struct {
+	// Batches is how many transactions committed sends.
+	Batches uint64
+	// Sends is how many sends those transactions carried.
+	Sends uint64
+}
+
+// Stats reports how well sends are being grouped (Sends / Batches is the
+// mean batch size).
+func (s *Store) Stats() SendStats {
+	return SendStats{Batches: s.batches.Load(), Sends: s.sends.Load()}
+}
+
+// validateBody applies the domain's rule plus PostgreSQL's own: text cannot
+// hold a NUL character.
+func validateBody(body string) error {
+	if err := chat.ValidateBody(body); err != nil {
+		return err
+	}
+	if strings.IndexByte(body, 0) >= 0 {
+		return chat.Invalid("body", "Body must not contain NUL characters.")
+	}
+	return nil
+}
+
+// queryer is what the send path needs of a transaction.
+type queryer interface {
+	SelectContext(ctx context.Context, dest any, query string, args ...any) error
+}

@@ -1,0 +1,139 @@
+package web
+
+import (
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/parleychat/parley/server/app"
+	"github.com/parleychat/parley/server/chat"
+)
+
+type messagesAnswer struct {
+	Messages []chat.Message `json:"messages"`
+	HasMore  bool           `json:"has_more"`
+}
+
+type messageAnswer struct {
+	Message *chat.Message `json:"message"`
+}
+
+// listMessages answers a history page. Its ETag is the room's version
+// (last_seq, rev) and the page asked for, known before any message is read:
+// a poll while nothing is new answers 304 after the access check alone.
+func (s *Server) listMessages(c *fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	var p chat.Page
+	if p.BeforeSeq, err = queryInt(c, "before_seq"); err != nil {
+		return err
+	}
+	if p.AfterSeq, err = queryInt(c, "after_seq"); err != nil {
+		return err
+	}
+	p.Forward = c.Query("after_seq") != ""
+	limit, err := queryInt(c, "limit")
+	if err != nil {
+		return err
+	}
+	if limit == 0 && c.Query("limit") != "" {
+		return chat.Invalid("limit", "limit must be between 1 and %d.", chat.PageMaxLimit)
+	}
+	p.Limit = int(min(limit, chat.PageMaxLimit))
+	if p, err = app.ValidatePage(p); err != nil {
+		return err
+	}
+	u := currentUser(c)
+	room, _, err := s.app.RoomAccess(c.UserContext(), u, id)
+	if err != nil {
+		return err
+	}
+	etag := etagOf(
+		[]byte("messages"),
+		strconv.AppendInt(nil, room.ID, 10),
+		strconv.AppendInt(nil, room.LastSeq, 10),
+		strconv.AppendInt(nil, room.Rev, 10),
+		strconv.AppendInt(nil, p.BeforeSeq, 10),
+		strconv.AppendInt(nil, p.AfterSeq, 10),
+		strconv.AppendInt(nil, int64(p.Limit), 10),
+		strconv.AppendBool(nil, p.Forward),
+	)
+	if notModified(c, etag) {
+		return nil
+	}
+	msgs, more, err := s.app.Messages(c.UserContext(), u, id, p)
+	if err != nil {
+		return err
+	}
+	body, err := encodeJSON(messagesAnswer{Messages: msgs, HasMore: more})
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
+	return c.Status(fiber.StatusOK).Send(body)
+}
+
+type sendRequest struct {
+	Body     string `json:"body"`
+	ClientID string `json:"client_id"`
+}
+
+func (s *Server) sendMessage(c *fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	var req sendRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	msg, created, err := s.app.SendMessage(c.UserContext(), currentUser(c), id, req.Body, req.ClientID)
+	if err != nil {
+		return err
+	}
+	status := fiber.StatusOK
+	if created {
+		status = fiber.StatusCreated
+	}
+	return writeJSON(c, status, messageAnswer{Message: msg})
+}
+
+type editRequest struct {
+	Body string `json:"body"`
+}
+
+func (s *Server) editMessage(c *fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	seq, err := pathID(c, "seq")
+	if err != nil {
+		return err
+	}
+	var req editRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	msg, err := s.app.EditMessage(c.UserContext(), currentUser(c), id, seq, req.Body)
+	if err != nil {
+		return err
+	}
+	return writeJSON(c, fiber.StatusOK, messageAnswer{Message: msg})
+}
+
+func (s *Server) deleteMessage(c *fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	seq, err := pathID(c, "seq")
+	if err != nil {
+		return err
+	}
+	if err := s.app.DeleteMessage(c.UserContext(), currentUser(c), id, seq); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}

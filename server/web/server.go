@@ -1,0 +1,129 @@
+// Package web serves Parley's JSON API, health and metrics endpoints over
+// Fiber, and mounts the WebSocket handler and the pages given to it.
+package web
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"sync/atomic"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/parleychat/parley/server/app"
+)
+
+// Check is one dependency /readyz asks about. A failing critical check makes
+// the replica unready; a failing non-critical one only marks it degraded.
+type Check struct {
+	Name     string
+	Critical bool
+	Probe    func(ctx context.Context) error
+}
+
+// Options configure a Server.
+type Options struct {
+	App    *app.App
+	Logger *slog.Logger
+	// Instance names this replica in the X-Parley-Instance header.
+	Instance       string
+	BodyLimit      int
+	AllowedOrigins []string
+	TrustedProxies []string
+	// Registry receives the HTTP metrics and is served at /metrics.
+	Registry *prometheus.Registry
+	Checks   []Check
+	// WebSocket is mounted at GET /ws behind authentication and the Origin
+	// check; nil leaves /ws unrouted.
+	WebSocket fiber.Handler
+	// Pprof exposes /debug/pprof for profiling under load.
+	Pprof bool
+}
+
+// Server is the HTTP face of one replica.
+type Server struct {
+	app      *app.App
+	log      *slog.Logger
+	fiber    *fiber.App
+	origins  originPolicy
+	checks   []Check
+	draining atomic.Bool
+	metrics  *httpMetrics
+	instance string
+}
+
+// New builds the Fiber app with every API route registered.
+func New(o Options) (*Server, error) {
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if o.BodyLimit <= 0 {
+		o.BodyLimit = 64 << 10
+	}
+	if o.Registry == nil {
+		o.Registry = prometheus.NewRegistry()
+	}
+	s := &Server{
+		app:      o.App,
+		log:      o.Logger,
+		origins:  newOriginPolicy(o.AllowedOrigins),
+		checks:   o.Checks,
+		instance: o.Instance,
+	}
+	m, err := newHTTPMetrics(o.Registry)
+	if err != nil {
+		return nil, err
+	}
+	s.metrics = m
+	s.fiber = fiber.New(fiber.Config{
+		AppName:                 "parley",
+		BodyLimit:               o.BodyLimit,
+		ErrorHandler:            s.errorHandler,
+		DisableStartupMessage:   true,
+		ReadTimeout:             30 * time.Second,
+		WriteTimeout:            30 * time.Second,
+		IdleTimeout:             120 * time.Second,
+		ReadBufferSize:          8192,
+		EnableTrustedProxyCheck: true,
+		TrustedProxies:          o.TrustedProxies,
+		ProxyHeader:             proxyHeader(o.TrustedProxies),
+	})
+	s.routes(o)
+	return s, nil
+}
+
+func proxyHeader(trusted []string) string {
+	if len(trusted) == 0 {
+		return ""
+	}
+	return fiber.HeaderXForwardedFor
+}
+
+// Fiber returns the underlying app so that pages and static files can be
+// registered after the API.
+func (s *Server) Fiber() *fiber.App { return s.fiber }
+
+// Serve answers requests on ln until Shutdown.
+func (s *Server) Serve(ln net.Listener) error {
+	if err := s.fiber.Listener(ln); err != nil {
+		return fmt.Errorf("web: serve: %w", err)
+	}
+	return nil
+}
+
+// Drain makes /readyz answer 503 so that load balancers stop sending new
+// work, while requests in flight go on.
+func (s *Server) Drain() { s.draining.Store(true) }
+
+// Shutdown stops accepting connections and waits for requests in flight,
+// until ctx ends.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.Drain()
+	if err := s.fiber.ShutdownWithContext(ctx); err != nil {
+		return fmt.Errorf("web: shutdown: %w", err)
+	}
+	return nil
+}
