@@ -1,0 +1,78 @@
+package config_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/parleychat/parley/server/config"
+)
+
+func env(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+func TestLoadDefaults(t *testing.T) {
+	c, err := config.Load(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != "127.0.0.1:8080" || c.DatabaseURL != config.DefaultDatabaseURL || c.ValkeyURL != "" || c.KeyPrefix != "parley:" {
+		t.Errorf("defaults %+v", c)
+	}
+	if c.BodyLimit != 64<<10 || c.WSPingInterval != 25*time.Second || c.WSPongTimeout != 60*time.Second || c.WSReadLimit != 16<<10 || !c.Cache {
+		t.Errorf("defaults %+v", c)
+	}
+}
+
+func TestLoadValues(t *testing.T) {
+	c, err := config.Load(env(map[string]string{
+		"PARLEY_ADDR":            "0.0.0.0:9000",
+		"VALKEY_URL":             "redis://127.0.0.1:6379/0",
+		"PARLEY_ALLOWED_ORIGINS": "https://a.example, https://b.example/",
+		"PARLEY_TRUSTED_PROXIES": "127.0.0.1,10.0.0.0/8",
+		"PARLEY_DB_MAX_OPEN":     "7",
+		"PARLEY_DB_MAX_IDLE":     "7",
+		"PARLEY_CACHE":           "off",
+		"PARLEY_LOG_LEVEL":       "debug",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != "0.0.0.0:9000" || c.DBMaxOpen != 7 || c.Cache || len(c.TrustedProxies) != 2 {
+		t.Errorf("values %+v", c)
+	}
+	if got := strings.Join(c.AllowedOrigins, " "); got != "https://a.example https://b.example" {
+		t.Errorf("origins %q", got)
+	}
+}
+
+func TestLoadErrors(t *testing.T) {
+	cases := []struct{ name, value string }{
+		{"PARLEY_ADDR", "no-port"},
+		{"DATABASE_URL", "mysql://x"},
+		{"DATABASE_READ_URL", "http://x"},
+		{"VALKEY_URL", "http://x"},
+		{"PARLEY_ALLOWED_ORIGINS", "not an origin"},
+		{"PARLEY_TRUSTED_PROXIES", "nginx"},
+		{"PARLEY_DB_MAX_OPEN", "0"},
+		{"PARLEY_DB_MAX_IDLE", "x"},
+		{"PARLEY_BODY_LIMIT", "-5"},
+		{"PARLEY_WS_PING_INTERVAL", "soon"},
+		{"PARLEY_WS_PONG_TIMEOUT", "1s"},
+		{"PARLEY_WS_COMPRESSION", "maybe"},
+		{"PARLEY_CACHE", "sometimes"},
+		{"PARLEY_LOG_LEVEL", "loud"},
+		{"PARLEY_WS_SEND_RATE", "fast"},
+	}
+	for _, c := range cases {
+		_, err := config.Load(env(map[string]string{c.name: c.value}))
+		if err == nil {
+			t.Errorf("%s=%q: no error", c.name, c.value)
+			continue
+		}
+		if !strings.HasPrefix(err.Error(), c.name+":") || strings.Contains(err.Error(), "\n") {
+			t.Errorf("%s=%q: error %q does not name the variable on one line", c.name, c.value, err)
+		}
+	}
+}
