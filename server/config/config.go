@@ -37,6 +37,9 @@ type Config struct {
 	SessionTTL      time.Duration
 	Argon2MemoryKiB int
 	Argon2Time      int
+	// AuthRate is how many sign-ins and sign-ups one client address may
+	// attempt per minute; 0 turns the limit off.
+	AuthRate int
 
 	WSPingInterval         time.Duration
 	WSPongTimeout          time.Duration
@@ -90,6 +93,7 @@ func Load(getenv func(string) string) (*Config, error) {
 		SessionTTL:      r.duration("PARLEY_SESSION_TTL", 30*24*time.Hour),
 		Argon2MemoryKiB: r.intIn("PARLEY_ARGON2_MEMORY_KIB", 19*1024, 1024, 4<<20),
 		Argon2Time:      r.intIn("PARLEY_ARGON2_TIME", 2, 1, 20),
+		AuthRate:        r.intIn("PARLEY_AUTH_RATE", 60, 0, 1_000_000),
 
 		WSPingInterval:         r.duration("PARLEY_WS_PING_INTERVAL", 25*time.Second),
 		WSPongTimeout:          r.duration("PARLEY_WS_PONG_TIMEOUT", 60*time.Second),

@@ -137,6 +137,3 @@ func (s *Store) commitBatch(batch []*sendReq) {
 		req.done <- one[0]
 	}
 }
-
-// errNoRoom answers a send to a room that does not exist.
-func errNoRoom() error { return chat.Errorf(chat.ENOTFOUND, "Room not found.") }

@@ -133,8 +133,3 @@ func validateBody(body string) error {
 	}
 	return nil
 }
-
-// queryer is what the send path needs of a transaction.
-type queryer interface {
-	SelectContext(ctx context.Context, dest any, query string, args ...any) error
-}

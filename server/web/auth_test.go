@@ -4,7 +4,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/parleychat/parley/server/app"
 	"github.com/parleychat/parley/server/chat"
+	"github.com/parleychat/parley/server/pgtest"
+	"github.com/parleychat/parley/server/ratelimit"
+	"github.com/parleychat/parley/server/web"
 )
 
 func TestAuth(t *testing.T) {
@@ -156,4 +160,25 @@ func TestAuth(t *testing.T) {
 			t.Errorf("code = %q", got)
 		}
 	})
+}
+
+func TestAuthRateLimit(t *testing.T) {
+	_, store := pgtest.Open(t)
+	a := app.New(app.Options{Users: store, Sessions: store, Rooms: store, Messages: store, Passwords: cheapPasswords})
+	srv, err := web.New(web.Options{App: a, AuthLimiter: ratelimit.NewMemory(), AuthRate: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &testEnv{t: t, srv: srv}
+	for i := 0; i < 3; i++ {
+		e.expect(req{method: "POST", path: "/api/v1/auth/login", body: map[string]string{"username": "nobody", "password": "wrong password"}}, 401)
+	}
+	res := e.expect(req{method: "POST", path: "/api/v1/auth/login", body: map[string]string{"username": "nobody", "password": "wrong password"}}, 429)
+	if got := res.errorCode(t); got != chat.ERATELIMITED {
+		t.Errorf("code %q", got)
+	}
+	if res.header.Get("Retry-After") == "" {
+		t.Errorf("no Retry-After")
+	}
+	e.expect(req{method: "POST", path: "/api/v1/auth/register", body: map[string]string{"username": "limited1", "password": "correct horse"}}, 429)
 }

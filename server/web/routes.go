@@ -19,8 +19,8 @@ func (s *Server) routes(o Options) {
 	}
 
 	api := f.Group("/api/v1", s.apiHeaders, s.checkOrigin)
-	api.Post("/auth/register", s.register)
-	api.Post("/auth/login", s.login)
+	api.Post("/auth/register", s.limitAuth, s.register)
+	api.Post("/auth/login", s.limitAuth, s.login)
 	api.Post("/auth/logout", s.logout)
 
 	authed := api.Group("", s.authenticate(false))

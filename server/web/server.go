@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/parleychat/parley/server/app"
+	"github.com/parleychat/parley/server/ratelimit"
 )
 
 // Check is one dependency /readyz asks about. A failing critical check makes
@@ -41,6 +42,10 @@ type Options struct {
 	WebSocket fiber.Handler
 	// Pprof exposes /debug/pprof for profiling under load.
 	Pprof bool
+	// AuthLimiter and AuthRate bound sign-in and sign-up attempts per
+	// client address per minute; a nil limiter or a zero rate means none.
+	AuthLimiter ratelimit.Limiter
+	AuthRate    int
 }
 
 // Server is the HTTP face of one replica.
@@ -53,6 +58,8 @@ type Server struct {
 	draining atomic.Bool
 	metrics  *httpMetrics
 	instance string
+	limiter  ratelimit.Limiter
+	authRate int
 }
 
 // New builds the Fiber app with every API route registered.
@@ -72,6 +79,8 @@ func New(o Options) (*Server, error) {
 		origins:  newOriginPolicy(o.AllowedOrigins),
 		checks:   o.Checks,
 		instance: o.Instance,
+		limiter:  o.AuthLimiter,
+		authRate: o.AuthRate,
 	}
 	m, err := newHTTPMetrics(o.Registry)
 	if err != nil {

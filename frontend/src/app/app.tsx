@@ -1,0 +1,68 @@
+import { QueryClientProvider, useQueryClient } from '@tanstack/react-query';
+import { Suspense, useEffect, useState } from 'react';
+import { Spinner } from '../components/ui/spinner';
+import { meKey, useMe } from '../features/auth/api/me';
+import { useLogout } from '../features/auth/api/logout';
+import { onUnauthorized } from '../lib/api-client';
+import { errorText } from '../lib/error-text';
+import { createQueryClient } from '../lib/query-client';
+import { navigate, useRoute } from '../lib/router';
+import { AuthScreen, SignedIn } from './routes';
+
+/** The whole app: server-state cache, session gate and routes. */
+export function App() {
+  const [queryClient] = useState(createQueryClient);
+  return (
+    <QueryClientProvider client={queryClient}>
+      <Suspense fallback={<Splash />}>
+        <SessionGate />
+      </Suspense>
+    </QueryClientProvider>
+  );
+}
+
+function SessionGate() {
+  const qc = useQueryClient();
+  const me = useMe();
+  const logout = useLogout();
+  const route = useRoute();
+  const user = me.data;
+  const onAuthPage = route.name === 'login' || route.name === 'register';
+
+  // An API 401 means the session is over: back to the sign-in screen.
+  useEffect(() => onUnauthorized(() => qc.setQueryData(meKey, null)), [qc]);
+  useEffect(() => {
+    if (user && onAuthPage) navigate('/', { replace: true });
+  }, [user, onAuthPage]);
+
+  if (me.isPending) return <Splash />;
+  if (me.isError) {
+    return (
+      <main className="auth">
+        <div className="auth-card">
+          <h1 className="brand">Parley</h1>
+          <p className="form-error">{errorText(me.error)}</p>
+          <button type="button" className="btn btn-primary" onClick={() => void me.refetch()}>
+            Try again
+          </button>
+        </div>
+      </main>
+    );
+  }
+  if (!user) return <AuthScreen mode={route.name === 'register' ? 'register' : 'login'} />;
+  return (
+    <SignedIn
+      key={user.id}
+      me={user}
+      onLogout={() => logout.mutate(user.id, { onSuccess: () => navigate('/login') })}
+    />
+  );
+}
+
+function Splash() {
+  return (
+    <main className="splash">
+      <Spinner />
+    </main>
+  );
+}

@@ -1,0 +1,56 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef } from 'react';
+import { applyDelete, applyEdit, upsertMessage } from '../features/chat/api/messages';
+import { changeMembers, setPresence } from '../features/rooms/api/members';
+import { addRoom, noteRoomMessage, roomKeys } from '../features/rooms/api/rooms';
+import type { User } from '../lib/schemas';
+import { useSocket } from '../lib/socket-context';
+
+/**
+ * Writes socket events into the query cache, so every screen that shows a
+ * room, a list or a member reads the same, live data.
+ */
+export function useRealtimeSync(me: User, activeRoomId: number | undefined): void {
+  const qc = useQueryClient();
+  const socket = useSocket();
+  const active = useRef(activeRoomId);
+  active.current = activeRoomId;
+
+  useEffect(() => {
+    const visible = () => typeof document === 'undefined' || document.visibilityState === 'visible';
+    return socket.onEvent((e) => {
+      switch (e.type) {
+        case 'message':
+        case 'ack': {
+          const m = e.message;
+          upsertMessage(qc, m);
+          const unread = m.user.id !== me.id && !(m.room_id === active.current && visible());
+          noteRoomMessage(qc, m.room_id, m.seq, unread);
+          return;
+        }
+        case 'message_edited':
+          applyEdit(qc, e.message);
+          return;
+        case 'message_deleted':
+          applyDelete(qc, e.room_id, e.seq);
+          return;
+        case 'presence':
+          setPresence(qc, e.user_id, e.online);
+          return;
+        case 'room_joined':
+          addRoom(qc, e.room);
+          return;
+        case 'member_joined':
+        case 'member_left':
+          changeMembers(qc, e.room_id, e.user, e.type === 'member_joined');
+          if (e.user.id === me.id) void qc.invalidateQueries({ queryKey: roomKeys.mine() });
+          return;
+        case 'ready':
+          // Unread counts may have moved while the socket was down.
+          void qc.invalidateQueries({ queryKey: roomKeys.mine() });
+          return;
+        default:
+      }
+    });
+  }, [qc, socket, me.id]);
+}

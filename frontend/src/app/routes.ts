@@ -1,0 +1,13 @@
+import { lazyWithReload } from './lazy-with-reload';
+
+// Each screen is its own chunk: a signed-out visitor downloads no chat code,
+// a signed-in one no sign-up form.
+
+/** Sign in and sign up. */
+export const AuthScreen = lazyWithReload(() => import('../features/auth/components/auth-screen'));
+/** Everything behind the session. */
+export const SignedIn = lazyWithReload(() => import('./signed-in'));
+/** A room's messages and composer (the virtualizer lives here). */
+export const RoomView = lazyWithReload(() => import('../features/chat/components/room-view'));
+/** The public directory. */
+export const BrowseRooms = lazyWithReload(() => import('../features/rooms/components/browse-rooms'));

@@ -1,0 +1,58 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { Suspense, useCallback } from 'react';
+import { Spinner } from '../components/ui/spinner';
+import { RoomHeader } from '../features/rooms/components/room-header';
+import { Sidebar } from '../features/rooms/components/sidebar';
+import { markRoomRead, useRoom } from '../features/rooms/api/rooms';
+import { Link, useRoute } from '../lib/router';
+import type { User } from '../lib/schemas';
+import { ConnectionBanner } from './connection-banner';
+import { useRealtimeSync } from './realtime';
+import { BrowseRooms, RoomView } from './routes';
+
+/** The signed-in layout: banner, sidebar, and the routed main pane. */
+export function Shell(props: { me: User; onLogout: () => void }) {
+  const { me } = props;
+  const route = useRoute();
+  const activeRoomId = route.name === 'room' ? route.roomId : undefined;
+  useRealtimeSync(me, activeRoomId);
+  return (
+    <div className="app">
+      <ConnectionBanner />
+      <div className="layout">
+        <Sidebar me={me} onLogout={props.onLogout} />
+        <Suspense fallback={<Spinner />}>
+          {route.name === 'room' ? (
+            <RoomPane key={route.roomId} roomId={route.roomId} me={me} />
+          ) : route.name === 'browse' ? (
+            <BrowseRooms />
+          ) : route.name === 'home' ? (
+            <main className="main empty">
+              <p className="muted">Pick a room on the left, or <Link href="/browse">browse public rooms</Link>.</p>
+            </main>
+          ) : (
+            <main className="main empty">
+              <p>Nothing here. <Link href="/">Back to your rooms</Link></p>
+            </main>
+          )}
+        </Suspense>
+      </div>
+    </div>
+  );
+}
+
+function RoomPane(props: { roomId: number; me: User }) {
+  const qc = useQueryClient();
+  const room = useRoom(props.roomId);
+  const onRead = useCallback((roomId: number, seq: number) => markRoomRead(qc, roomId, seq), [qc]);
+  const name = room.data ? (room.data.kind === 'direct' ? room.data.name : `#${room.data.name}`) : 'room';
+  return (
+    <RoomView
+      roomId={props.roomId}
+      roomName={name}
+      me={props.me}
+      header={<RoomHeader roomId={props.roomId} me={props.me} />}
+      onRead={onRead}
+    />
+  );
+}

@@ -1,0 +1,49 @@
+import { useEffect, useMemo } from 'react';
+import { StorageOutbox } from '../lib/outbox';
+import type { User } from '../lib/schemas';
+import { SocketClient } from '../lib/socket-client';
+import { LiveProvider } from '../lib/socket-context';
+import { Shell } from './shell';
+
+function socketUrl(): string {
+  const scheme = window.location.protocol === 'https:' ? 'wss' : 'ws';
+  return `${scheme}://${window.location.host}/ws`;
+}
+
+/**
+ * Everything that lives as long as one user's session: their outbox and
+ * their socket, which stops when they sign out or another user signs in.
+ */
+export default function SignedIn(props: { me: User; onLogout: () => void }) {
+  const { me } = props;
+  const live = useMemo(() => {
+    const outbox = new StorageOutbox(me.id);
+    return { outbox, socket: new SocketClient({ url: socketUrl(), outbox }) };
+  }, [me.id]);
+
+  useEffect(() => {
+    const { socket } = live;
+    socket.start();
+    const online = () => socket.goOnline();
+    const offline = () => socket.goOffline();
+    const visible = () => {
+      if (document.visibilityState === 'visible' && navigator.onLine) socket.goOnline();
+    };
+    window.addEventListener('online', online);
+    window.addEventListener('offline', offline);
+    document.addEventListener('visibilitychange', visible);
+    if (!navigator.onLine) socket.goOffline();
+    return () => {
+      window.removeEventListener('online', online);
+      window.removeEventListener('offline', offline);
+      document.removeEventListener('visibilitychange', visible);
+      socket.stop();
+    };
+  }, [live]);
+
+  return (
+    <LiveProvider socket={live.socket} outbox={live.outbox}>
+      <Shell me={me} onLogout={props.onLogout} />
+    </LiveProvider>
+  );
+}

@@ -1,0 +1,44 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { api } from '../../../lib/api-client';
+import { clearApiCaches } from '../../../lib/offline-cache';
+import { authAnswerSchema, type User } from '../../../lib/schemas';
+import { meKey } from './me';
+
+/** What the sign-in form sends. */
+export interface Credentials {
+  username: string;
+  password: string;
+}
+
+/** What the sign-up form sends. */
+export interface Registration extends Credentials {
+  display_name?: string;
+}
+
+async function signIn(path: string, body: object): Promise<User> {
+  const answer = await api(path, { method: 'POST', body, schema: authAnswerSchema });
+  return answer.user;
+}
+
+function useAuthMutation<T extends object>(path: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: T) => signIn(path, body),
+    onSuccess: async (user) => {
+      // Whatever a previous session left in the caches is not this user's.
+      await clearApiCaches();
+      qc.clear();
+      qc.setQueryData(meKey, user);
+    },
+  });
+}
+
+/** Signs in with the session cookie set by the server. */
+export function useLogin() {
+  return useAuthMutation<Credentials>('/api/v1/auth/login');
+}
+
+/** Creates an account and signs in. */
+export function useRegister() {
+  return useAuthMutation<Registration>('/api/v1/auth/register');
+}

@@ -1,0 +1,109 @@
+import { useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { useCallback, useRef, useState } from 'react';
+import { api } from '../../../lib/api-client';
+import { messagePageSchema, type Message, type MessagePage } from '../../../lib/schemas';
+import { useSocket } from '../../../lib/socket-context';
+import { deleteMessage, mergeMessages, replaceMessage, type MessageWindow } from './message-window';
+
+/** How many messages one history request asks for. */
+export const pageSize = 50;
+
+/** Query keys of message history. */
+export const messageKeys = {
+  all: ['messages'] as const,
+  room: (roomId: number) => ['messages', roomId] as const,
+};
+
+/** Fetches one page of a room's history. */
+export function fetchMessages(
+  roomId: number,
+  cursor: { before?: number; after?: number } = {},
+  signal?: AbortSignal,
+): Promise<MessagePage> {
+  const params = new URLSearchParams({ limit: String(cursor.after !== undefined ? 100 : pageSize) });
+  if (cursor.before !== undefined) params.set('before_seq', String(cursor.before));
+  if (cursor.after !== undefined) params.set('after_seq', String(cursor.after));
+  return api(`/api/v1/rooms/${roomId}/messages?${params}`, { schema: messagePageSchema, signal });
+}
+
+/**
+ * The room's loaded history. The first load takes the newest page; later
+ * loads keep what older pages were already fetched, so a refetch never
+ * makes the list jump.
+ */
+export function useMessageWindow(roomId: number) {
+  const qc = useQueryClient();
+  const socket = useSocket();
+  return useQuery({
+    queryKey: messageKeys.room(roomId),
+    staleTime: Infinity,
+    queryFn: async ({ signal }): Promise<MessageWindow> => {
+      const page = await fetchMessages(roomId, {}, signal);
+      let messages = page.messages;
+      // Messages the socket saw while this request was in flight.
+      const newest = messages[messages.length - 1]?.seq ?? 0;
+      const seen = socket.lastSeq(roomId);
+      if (seen !== undefined && seen > newest) {
+        const newer = await fetchMessages(roomId, { after: newest }, signal);
+        messages = mergeMessages(messages, newer.messages);
+      }
+      const last = messages[messages.length - 1]?.seq;
+      if (last !== undefined) socket.noteSeq(roomId, last);
+      else socket.noteSeq(roomId, 0);
+      const current = qc.getQueryData<MessageWindow>(messageKeys.room(roomId));
+      const first = messages[0]?.seq;
+      if (current && first !== undefined && current.messages.some((m) => m.seq >= first - 1)) {
+        const merged = mergeMessages(current.messages, messages);
+        return { messages: merged, hasOlder: current.hasOlder };
+      }
+      return { messages, hasOlder: page.has_more };
+    },
+  });
+}
+
+/** Loads the page before the oldest loaded message, once at a time. */
+export function useLoadOlder(roomId: number) {
+  const qc = useQueryClient();
+  const inFlight = useRef(false);
+  const [loading, setLoading] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const load = useCallback(async () => {
+    const current = qc.getQueryData<MessageWindow>(messageKeys.room(roomId));
+    const oldest = current?.messages[0]?.seq;
+    if (inFlight.current || !current?.hasOlder || oldest === undefined) return;
+    inFlight.current = true;
+    setLoading(true);
+    try {
+      const page = await fetchMessages(roomId, { before: oldest });
+      qc.setQueryData<MessageWindow>(messageKeys.room(roomId), (w) =>
+        w ? { messages: mergeMessages(w.messages, page.messages), hasOlder: page.has_more } : w,
+      );
+      setError(null);
+    } catch (err) {
+      setError(err);
+    } finally {
+      inFlight.current = false;
+      setLoading(false);
+    }
+  }, [qc, roomId]);
+  return { load, loading, error };
+}
+
+/** Writes a new or acknowledged message into its room's history. */
+export function upsertMessage(qc: QueryClient, message: Message): void {
+  qc.setQueryData<MessageWindow>(messageKeys.room(message.room_id), (w) =>
+    w ? { ...w, messages: mergeMessages(w.messages, [message]) } : w,
+  );
+}
+
+/** Writes an edit into its room's history. */
+export function applyEdit(qc: QueryClient, message: Message): void {
+  qc.setQueryData<MessageWindow>(messageKeys.room(message.room_id), (w) =>
+    w ? replaceMessage(w, message) : w,
+  );
+}
+
+/** Writes a deletion into its room's history. */
+export function applyDelete(qc: QueryClient, roomId: number, seq: number): void {
+  qc.setQueryData<MessageWindow>(messageKeys.room(roomId), (w) => (w ? deleteMessage(w, seq) : w));
+}

@@ -1,0 +1,141 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useLayoutEffect, useMemo, useRef } from 'react';
+import type { OutboxEntry } from '../../../lib/outbox';
+import type { Message } from '../../../lib/schemas';
+import { MessageRow, PendingRow, type RowActions } from './message-row';
+
+/** One row of the list: a stored message or one still in the outbox. */
+export type ListItem =
+  | { key: string; kind: 'message'; message: Message; grouped: boolean }
+  | { key: string; kind: 'pending'; entry: OutboxEntry };
+
+/** Builds the rows: history, then what is still being sent. */
+export function buildItems(messages: Message[], pending: OutboxEntry[]): ListItem[] {
+  const items: ListItem[] = [];
+  let prev: Message | undefined;
+  for (const message of messages) {
+    const grouped =
+      prev !== undefined &&
+      prev.user.id === message.user.id &&
+      !prev.deleted &&
+      Date.parse(message.created_at) - Date.parse(prev.created_at) < 5 * 60_000;
+    items.push({ key: `m${message.seq}`, kind: 'message', message, grouped });
+    prev = message;
+  }
+  for (const entry of pending) items.push({ key: `p${entry.client_id}`, kind: 'pending', entry });
+  return items;
+}
+
+/** How close to the top (in rows) the list asks for older history. */
+const loadOlderThreshold = 10;
+
+/**
+ * The virtualized message list. Only the rows in view (plus a few) are in
+ * the DOM, whatever the room's length. It is anchored to its end: it opens
+ * at the newest message, follows new ones while the reader is at the bottom,
+ * and keeps the view still when older pages are put in above.
+ */
+export function MessageList(props: {
+  items: ListItem[];
+  meId: number;
+  meName: string;
+  hasOlder: boolean;
+  loadingOlder: boolean;
+  onLoadOlder: () => void;
+  onSeen: (seq: number) => void;
+  editingSeq: number | null;
+  actions: RowActions;
+  onRetry: (clientId: string) => void;
+  onDiscard: (clientId: string) => void;
+}) {
+  const { items, hasOlder, loadingOlder, onLoadOlder, onSeen } = props;
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count: items.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => 52,
+    getItemKey: (index) => items[index]?.key ?? index,
+    overscan: 10,
+    anchorTo: 'end',
+    followOnAppend: true,
+    scrollEndThreshold: 48,
+    paddingStart: 40,
+    paddingEnd: 8,
+  });
+  const virtualItems = virtualizer.getVirtualItems();
+
+  // Open at the newest message.
+  const opened = useRef(false);
+  useLayoutEffect(() => {
+    if (opened.current || items.length === 0) return;
+    opened.current = true;
+    virtualizer.scrollToIndex(items.length - 1, { align: 'end' });
+  }, [items.length, virtualizer]);
+
+  // Sending a message brings the reader to the bottom, wherever they were.
+  const lastKey = items[items.length - 1]?.key;
+  const lastIsMinePending = items[items.length - 1]?.kind === 'pending';
+  useEffect(() => {
+    if (lastIsMinePending && opened.current) virtualizer.scrollToIndex(items.length - 1, { align: 'end' });
+  }, [lastKey, lastIsMinePending, items.length, virtualizer]);
+
+  const first = virtualItems[0]?.index;
+  useEffect(() => {
+    if (first === undefined || !opened.current) return;
+    if (first < loadOlderThreshold && hasOlder && !loadingOlder) onLoadOlder();
+  }, [first, hasOlder, loadingOlder, onLoadOlder]);
+
+  // The read marker follows the newest message actually on screen.
+  const lastVisible = virtualItems[virtualItems.length - 1]?.index;
+  const seenSeq = useMemo(() => {
+    if (lastVisible === undefined) return undefined;
+    for (let i = Math.min(lastVisible, items.length - 1); i >= 0; i--) {
+      const item = items[i];
+      if (item?.kind === 'message') return item.message.seq;
+    }
+    return undefined;
+  }, [lastVisible, items]);
+  useEffect(() => {
+    if (seenSeq !== undefined) onSeen(seenSeq);
+  }, [seenSeq, onSeen]);
+
+  return (
+    <div className="message-scroll" ref={scrollRef} role="log" aria-label="Messages" tabIndex={0}>
+      <div className="message-canvas" style={{ height: virtualizer.getTotalSize() }}>
+        <p className="history-edge muted">
+          {hasOlder ? (loadingOlder ? 'Loading older messages…' : '') : 'This is the start of the room.'}
+        </p>
+        {virtualItems.map((v) => {
+          const item = items[v.index];
+          if (!item) return null;
+          return (
+            <div
+              key={v.key}
+              className="message-slot"
+              data-index={v.index}
+              ref={virtualizer.measureElement}
+              style={{ transform: `translateY(${v.start}px)` }}
+            >
+              {item.kind === 'message' ? (
+                <MessageRow
+                  message={item.message}
+                  mine={item.message.user.id === props.meId}
+                  grouped={item.grouped}
+                  editing={props.editingSeq === item.message.seq}
+                  actions={props.actions}
+                />
+              ) : (
+                <PendingRow
+                  entry={item.entry}
+                  authorName={props.meName}
+                  onRetry={props.onRetry}
+                  onDiscard={props.onDiscard}
+                />
+              )}
+            </div>
+          );
+        })}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,138 @@
+import { memo, useState, type KeyboardEvent } from 'react';
+import type { OutboxEntry } from '../../../lib/outbox';
+import type { Message } from '../../../lib/schemas';
+
+const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const dayFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+/** What a row can ask of the list. */
+export interface RowActions {
+  onStartEdit: (seq: number) => void;
+  onCancelEdit: () => void;
+  onSaveEdit: (seq: number, body: string) => void;
+  onDelete: (seq: number) => void;
+}
+
+/**
+ * One message. Memoized: a new message or an edit elsewhere re-renders only
+ * the rows whose message object changed.
+ */
+export const MessageRow = memo(function MessageRow(props: {
+  message: Message;
+  mine: boolean;
+  grouped: boolean;
+  editing: boolean;
+  actions: RowActions;
+}) {
+  const { message, mine, grouped, editing, actions } = props;
+  const when = new Date(message.created_at);
+  const deleted = message.deleted === true;
+  return (
+    <article
+      className={grouped ? 'message grouped' : 'message'}
+      data-seq={message.seq}
+      aria-label={`${message.user.display_name || message.user.username}, message ${message.seq}`}
+    >
+      {grouped ? null : (
+        <header className="message-head">
+          <strong className="author">{message.user.display_name || message.user.username}</strong>
+          <time dateTime={message.created_at} title={dayFormat.format(when)}>
+            {timeFormat.format(when)}
+          </time>
+        </header>
+      )}
+      {editing ? (
+        <EditBox
+          initial={message.body}
+          onSave={(body) => actions.onSaveEdit(message.seq, body)}
+          onCancel={actions.onCancelEdit}
+        />
+      ) : deleted ? (
+        <p className="body deleted">This message was deleted.</p>
+      ) : (
+        <p className="body">
+          {message.body}
+          {message.edited_at ? <span className="muted small"> (edited)</span> : null}
+        </p>
+      )}
+      {mine && !deleted && !editing ? (
+        <div className="message-actions">
+          <button type="button" onClick={() => actions.onStartEdit(message.seq)}>
+            Edit
+          </button>
+          <button type="button" onClick={() => actions.onDelete(message.seq)}>
+            Delete
+          </button>
+        </div>
+      ) : null}
+    </article>
+  );
+});
+
+/** A message written here but not yet acknowledged by the server. */
+export const PendingRow = memo(function PendingRow(props: {
+  entry: OutboxEntry;
+  authorName: string;
+  onRetry: (clientId: string) => void;
+  onDiscard: (clientId: string) => void;
+}) {
+  const { entry, authorName, onRetry, onDiscard } = props;
+  return (
+    <article className={entry.failed ? 'message pending failed' : 'message pending'} data-client-id={entry.client_id}>
+      <header className="message-head">
+        <strong className="author">{authorName}</strong>
+        <span className="muted small">{entry.failed ? 'not sent' : 'sending…'}</span>
+      </header>
+      <p className="body">{entry.body}</p>
+      {entry.failed ? (
+        <div className="message-actions visible">
+          <span className="form-error">{entry.failed}</span>
+          <button type="button" onClick={() => onRetry(entry.client_id)}>
+            Retry
+          </button>
+          <button type="button" onClick={() => onDiscard(entry.client_id)}>
+            Discard
+          </button>
+        </div>
+      ) : null}
+    </article>
+  );
+});
+
+function EditBox(props: { initial: string; onSave: (body: string) => void; onCancel: () => void }) {
+  const [body, setBody] = useState(props.initial);
+  const save = () => {
+    if (body.trim() === '') return;
+    if (body === props.initial) props.onCancel();
+    else props.onSave(body);
+  };
+  const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
+      e.preventDefault();
+      save();
+    } else if (e.key === 'Escape') {
+      props.onCancel();
+    }
+  };
+  return (
+    <div className="edit-box">
+      <textarea
+        aria-label="Edit message"
+        value={body}
+        maxLength={4000}
+        rows={Math.min(8, body.split('\n').length)}
+        autoFocus
+        onChange={(e) => setBody(e.target.value)}
+        onKeyDown={onKeyDown}
+      />
+      <div className="message-actions visible">
+        <button type="button" onClick={save}>
+          Save
+        </button>
+        <button type="button" onClick={props.onCancel}>
+          Cancel
+        </button>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,89 @@
+import { lazy, Suspense, useState } from 'react';
+import { Button } from '../../../components/ui/button';
+import { Spinner } from '../../../components/ui/spinner';
+import { errorText } from '../../../lib/error-text';
+import { Link, useRoute } from '../../../lib/router';
+import type { Room, User } from '../../../lib/schemas';
+import { useMyRooms } from '../api/rooms';
+import { DirectPresence } from './direct-presence';
+
+const CreateRoomDialog = lazy(() => import('./create-room-dialog'));
+const DirectDialog = lazy(() => import('./direct-dialog'));
+
+/** The left column: the user's rooms and direct messages, and actions. */
+export function Sidebar(props: { me: User; onLogout: () => void }) {
+  const { me, onLogout } = props;
+  const rooms = useMyRooms();
+  const route = useRoute();
+  const activeId = route.name === 'room' ? route.roomId : undefined;
+  const [dialog, setDialog] = useState<'create' | 'direct' | null>(null);
+  const channels = rooms.data?.filter((r) => r.kind !== 'direct') ?? [];
+  const directs = rooms.data?.filter((r) => r.kind === 'direct') ?? [];
+
+  return (
+    <nav className="sidebar" aria-label="Rooms">
+      <header className="sidebar-head">
+        <span className="brand">Parley</span>
+        <span className="me" title={me.username}>
+          {me.display_name || me.username}
+        </span>
+        <Button variant="ghost" onClick={onLogout}>
+          Sign out
+        </Button>
+      </header>
+      <div className="sidebar-actions">
+        <Link className={route.name === 'browse' ? 'nav-link active' : 'nav-link'} href="/browse">
+          Browse public rooms
+        </Link>
+        <Button variant="ghost" onClick={() => setDialog('create')}>
+          + New room
+        </Button>
+        <Button variant="ghost" onClick={() => setDialog('direct')}>
+          + Direct message
+        </Button>
+      </div>
+      {rooms.isPending ? <Spinner /> : null}
+      {rooms.isError ? <p className="form-error">{errorText(rooms.error)}</p> : null}
+      <RoomSection title="Rooms" rooms={channels} activeId={activeId} />
+      <RoomSection title="Direct messages" rooms={directs} activeId={activeId} me={me} />
+      <Suspense fallback={null}>
+        {dialog === 'create' ? <CreateRoomDialog onClose={() => setDialog(null)} /> : null}
+        {dialog === 'direct' ? <DirectDialog me={me} onClose={() => setDialog(null)} /> : null}
+      </Suspense>
+    </nav>
+  );
+}
+
+function RoomSection(props: { title: string; rooms: Room[]; activeId: number | undefined; me?: User }) {
+  const { title, rooms, activeId, me } = props;
+  return (
+    <section className="room-section">
+      <h2>{title}</h2>
+      {rooms.length === 0 ? <p className="muted">None yet.</p> : null}
+      <ul>
+        {rooms.map((room) => {
+          const unread = room.id === activeId ? 0 : (room.unread ?? 0);
+          return (
+            <li key={room.id}>
+              <Link
+                href={`/rooms/${room.id}`}
+                className={room.id === activeId ? 'room-link active' : 'room-link'}
+                aria-current={room.id === activeId ? 'page' : undefined}
+                data-room-id={room.id}
+              >
+                {me ? <DirectPresence roomId={room.id} me={me} /> : <span className="hash">#</span>}
+                <span className="room-name">{room.name}</span>
+                {room.kind === 'private' ? <span className="muted small">private</span> : null}
+                {unread > 0 ? (
+                  <span className="badge" aria-label={`${unread} unread`}>
+                    {unread > 99 ? '99+' : unread}
+                  </span>
+                ) : null}
+              </Link>
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,72 @@
+import { useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent } from 'react';
+
+// A history-API router small enough to read in one sitting: the app has a
+// handful of flat routes, which do not justify a routing library in the
+// first screen's JavaScript.
+
+const listeners = new Set<() => void>();
+
+function subscribe(listener: () => void): () => void {
+  listeners.add(listener);
+  window.addEventListener('popstate', listener);
+  return () => {
+    listeners.delete(listener);
+    window.removeEventListener('popstate', listener);
+  };
+}
+
+function pathname(): string {
+  return window.location.pathname;
+}
+
+/** Moves to path without a page load. */
+export function navigate(path: string, options: { replace?: boolean } = {}): void {
+  if (path === window.location.pathname + window.location.search) return;
+  if (options.replace) window.history.replaceState(null, '', path);
+  else window.history.pushState(null, '', path);
+  for (const listener of listeners) listener();
+}
+
+/** The current path, re-rendering on every navigation. */
+export function usePathname(): string {
+  return useSyncExternalStore(subscribe, pathname, () => '/');
+}
+
+/** A parsed route of the app. */
+export type Route =
+  | { name: 'login' }
+  | { name: 'register' }
+  | { name: 'home' }
+  | { name: 'browse' }
+  | { name: 'room'; roomId: number }
+  | { name: 'not-found' };
+
+/** Maps a path to a route. */
+export function matchRoute(path: string): Route {
+  if (path === '/' || path === '') return { name: 'home' };
+  if (path === '/login') return { name: 'login' };
+  if (path === '/register') return { name: 'register' };
+  if (path === '/browse') return { name: 'browse' };
+  const room = /^\/rooms\/(\d{1,15})\/?$/.exec(path);
+  if (room?.[1]) return { name: 'room', roomId: Number(room[1]) };
+  return { name: 'not-found' };
+}
+
+/** The current route. */
+export function useRoute(): Route {
+  return matchRoute(usePathname());
+}
+
+/** An anchor that navigates in-app on a plain left click. */
+export function Link(props: AnchorHTMLAttributes<HTMLAnchorElement> & { href: string }) {
+  const { onClick, ...rest } = props;
+  const handle = (e: MouseEvent<HTMLAnchorElement>) => {
+    onClick?.(e);
+    if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) {
+      return;
+    }
+    e.preventDefault();
+    navigate(props.href);
+  };
+  return <a {...rest} onClick={handle} />;
+}

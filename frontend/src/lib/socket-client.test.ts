@@ -1,0 +1,308 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { backoffDelay } from './backoff';
+import { StorageOutbox } from './outbox';
+import type { Message } from './schemas';
+import { SocketClient, type SocketLike } from './socket-client';
+import type { ServerEvent } from './socket-events';
+
+class FakeSocket implements SocketLike {
+  readyState = 0;
+  onopen: ((ev: Event) => void) | null = null;
+  onclose: ((ev: CloseEvent) => void) | null = null;
+  onerror: ((ev: Event) => void) | null = null;
+  onmessage: ((ev: MessageEvent) => void) | null = null;
+  readonly sent: Record<string, unknown>[] = [];
+
+  send(data: string): void {
+    this.sent.push(JSON.parse(data) as Record<string, unknown>);
+  }
+  close(): void {
+    this.readyState = 3;
+  }
+  open(): void {
+    this.readyState = 1;
+    this.onopen?.(new Event('open'));
+  }
+  receive(event: object): void {
+    this.onmessage?.(new MessageEvent('message', { data: JSON.stringify(event) }));
+  }
+  drop(): void {
+    this.readyState = 3;
+    this.onclose?.(new CloseEvent('close', { code: 1006 }));
+  }
+  sentOfType(type: string): Record<string, unknown>[] {
+    return this.sent.filter((f) => f.type === type);
+  }
+}
+
+const alice = { id: 1, username: 'alice', display_name: 'Alice' };
+
+function msg(roomId: number, seq: number, clientId = `c${seq}`): Message {
+  return {
+    id: roomId * 1000 + seq,
+    room_id: roomId,
+    seq,
+    user: alice,
+    body: `m${seq}`,
+    client_id: clientId,
+    created_at: '2026-01-01T00:00:00Z',
+    deleted: false,
+  };
+}
+
+interface Harness {
+  client: SocketClient;
+  sockets: FakeSocket[];
+  events: ServerEvent[];
+  outbox: StorageOutbox;
+  online: { value: boolean };
+  last(): FakeSocket;
+  connect(rooms?: Record<string, number>): FakeSocket;
+}
+
+function setup(random = 0.5): Harness {
+  const sockets: FakeSocket[] = [];
+  const events: ServerEvent[] = [];
+  const outbox = new StorageOutbox(alice.id);
+  const online = { value: true };
+  const client = new SocketClient({
+    url: 'ws://test/ws',
+    outbox,
+    createSocket: () => {
+      const s = new FakeSocket();
+      sockets.push(s);
+      return s;
+    },
+    random: () => random,
+    baseDelayMs: 100,
+    maxDelayMs: 1_000,
+    isOnline: () => online.value,
+  });
+  client.onEvent((e) => events.push(e));
+  const h: Harness = {
+    client,
+    sockets,
+    events,
+    outbox,
+    online,
+    last: () => {
+      const s = sockets[sockets.length - 1];
+      if (!s) throw new Error('no socket yet');
+      return s;
+    },
+    connect: (rooms = {}) => {
+      const s = h.last();
+      s.open();
+      s.receive({ type: 'ready', user: alice, rooms });
+      return s;
+    },
+  };
+  return h;
+}
+
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('backoffDelay', () => {
+  it('OK', () => {
+    const opts = { baseMs: 100, maxMs: 1_000 };
+    expect(backoffDelay(0, 0, opts)).toBe(50);
+    expect(backoffDelay(0, 1, opts)).toBe(100);
+    expect(backoffDelay(3, 0, opts)).toBe(400);
+    expect(backoffDelay(3, 1, opts)).toBe(800);
+    expect(backoffDelay(20, 1, opts)).toBe(1_000);
+    expect(backoffDelay(20, 0, opts)).toBe(500);
+  });
+});
+
+describe('SocketClient reconnect', () => {
+  it('OK', () => {
+    const h = setup(0);
+    h.client.start();
+    h.connect();
+    expect(h.client.getState()).toBe('open');
+
+    // Each failed attempt doubles the (jittered) wait up to the cap.
+    const waits: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      h.last().drop();
+      expect(h.client.getState()).toBe('reconnecting');
+      const before = h.sockets.length;
+      let waited = 0;
+      while (h.sockets.length === before) {
+        vi.advanceTimersByTime(10);
+        waited += 10;
+      }
+      waits.push(waited);
+    }
+    expect(waits).toEqual([50, 100, 200, 400, 500, 500]);
+
+    // A successful ready resets the backoff.
+    h.connect();
+    h.last().drop();
+    vi.advanceTimersByTime(49);
+    const count = h.sockets.length;
+    vi.advanceTimersByTime(1);
+    expect(h.sockets.length).toBe(count + 1);
+    h.client.stop();
+  });
+
+  it('ErrOffline', () => {
+    const h = setup();
+    h.client.start();
+    h.connect();
+    h.online.value = false;
+    h.last().drop();
+    expect(h.client.getState()).toBe('offline');
+    vi.advanceTimersByTime(60_000);
+    expect(h.sockets.length).toBe(1);
+    h.online.value = true;
+    h.client.goOnline();
+    expect(h.sockets.length).toBe(2);
+    h.connect();
+    expect(h.client.getState()).toBe('open');
+    h.client.stop();
+  });
+});
+
+describe('SocketClient resume', () => {
+  it('OK', () => {
+    const h = setup();
+    h.client.start();
+    h.client.noteSeq(7, 10);
+    const first = h.connect({ '7': 10, '8': 3 });
+    expect(first.sentOfType('resume')).toEqual([]);
+    first.receive({ type: 'message', message: msg(7, 11) });
+    first.drop();
+    vi.advanceTimersByTime(1_000);
+
+    // Both rooms moved on while we were away: room 7 from the history the
+    // app loaded, room 8 from the point the first ready reported.
+    const second = h.connect({ '7': 14, '8': 5 });
+    expect(second.sentOfType('resume')).toEqual([{ type: 'resume', rooms: { '7': 11, '8': 3 } }]);
+    for (const seq of [12, 13, 14]) second.receive({ type: 'message', message: msg(7, seq) });
+    for (const seq of [4, 5]) second.receive({ type: 'message', message: msg(8, seq) });
+    second.receive({ type: 'resumed' });
+    expect(h.client.lastSeq(7)).toBe(14);
+    expect(h.client.lastSeq(8)).toBe(5);
+    h.client.stop();
+  });
+});
+
+describe('SocketClient gap fill', () => {
+  it('OK', () => {
+    const h = setup();
+    h.client.start();
+    h.client.noteSeq(7, 10);
+    const s = h.connect({ '7': 10 });
+    s.receive({ type: 'message', message: msg(7, 11) });
+    s.receive({ type: 'message', message: msg(7, 14) });
+    s.receive({ type: 'message', message: msg(7, 15) });
+    // One resume for the gap, not one per early message.
+    expect(s.sentOfType('resume')).toEqual([{ type: 'resume', rooms: { '7': 11 } }]);
+    expect(h.client.lastSeq(7)).toBe(11);
+
+    for (const seq of [12, 13, 14, 15]) s.receive({ type: 'message', message: msg(7, seq) });
+    s.receive({ type: 'resumed' });
+    expect(h.client.lastSeq(7)).toBe(15);
+    const seqs = h.events.flatMap((e) => (e.type === 'message' ? [e.message.seq] : []));
+    expect(seqs).toEqual([11, 14, 15, 12, 13]);
+    h.client.stop();
+  });
+
+  it('ErrDuplicate', () => {
+    const h = setup();
+    h.client.start();
+    h.client.noteSeq(7, 10);
+    const s = h.connect({ '7': 10 });
+    s.receive({ type: 'message', message: msg(7, 11) });
+    s.receive({ type: 'message', message: msg(7, 11) });
+    s.receive({ type: 'message', message: msg(7, 9) });
+    expect(h.events.filter((e) => e.type === 'message')).toHaveLength(1);
+    h.client.stop();
+  });
+});
+
+describe('SocketClient outbox', () => {
+  it('OK', () => {
+    const h = setup();
+    h.client.start();
+    const s = h.connect({ '7': 0 });
+    const entry = h.client.send(7, 'hello');
+    expect(s.sentOfType('send')).toEqual([
+      { type: 'send', room_id: 7, body: 'hello', client_id: entry.client_id },
+    ]);
+    expect(h.outbox.list()).toHaveLength(1);
+    s.receive({ type: 'ack', client_id: entry.client_id, message: msg(7, 1, entry.client_id) });
+    expect(h.outbox.list()).toEqual([]);
+    h.client.stop();
+  });
+
+  it('OKOfflineThroughReload', () => {
+    const h = setup();
+    h.client.start();
+    h.connect({ '7': 0 });
+    h.online.value = false;
+    h.client.goOffline();
+    const entry = h.client.send(7, 'written offline');
+    expect(h.sockets.every((s) => s.sentOfType('send').length === 0)).toBe(true);
+    h.client.stop();
+
+    // A reload: a new client on the same storage finds the message and sends
+    // it exactly once when the connection is back.
+    const after = setup();
+    after.online.value = true;
+    after.client.start();
+    const s = after.connect({ '7': 0 });
+    s.receive({ type: 'ready', user: alice, rooms: { '7': 0 } });
+    expect(s.sentOfType('send')).toEqual([
+      { type: 'send', room_id: 7, body: 'written offline', client_id: entry.client_id },
+    ]);
+    s.receive({ type: 'ack', client_id: entry.client_id, message: msg(7, 1, entry.client_id) });
+    expect(after.outbox.list()).toEqual([]);
+    after.client.stop();
+  });
+
+  it('OKResendAfterDrop', () => {
+    const h = setup();
+    h.client.start();
+    const s1 = h.connect({ '7': 0 });
+    const entry = h.client.send(7, 'maybe lost');
+    s1.drop();
+    vi.advanceTimersByTime(1_000);
+    const s2 = h.connect({ '7': 1 });
+    // Same client_id: the server answers with the first message, no duplicate.
+    expect(s2.sentOfType('send')).toEqual([
+      { type: 'send', room_id: 7, body: 'maybe lost', client_id: entry.client_id },
+    ]);
+    h.client.stop();
+  });
+
+  it('ErrRefused', () => {
+    const h = setup();
+    h.client.start();
+    const s = h.connect({ '7': 0 });
+    const entry = h.client.send(7, 'x');
+    s.receive({ type: 'error', code: 'forbidden', message: 'not a member', client_id: entry.client_id });
+    expect(h.outbox.list()).toEqual([{ ...entry, failed: 'not a member' }]);
+    s.drop();
+    vi.advanceTimersByTime(1_000);
+    const s2 = h.connect({ '7': 0 });
+    expect(s2.sentOfType('send')).toEqual([]);
+    h.client.stop();
+  });
+
+  it('ErrRateLimitedIsRetried', () => {
+    const h = setup();
+    h.client.start();
+    const s = h.connect({ '7': 0 });
+    const entry = h.client.send(7, 'x');
+    s.receive({ type: 'error', code: 'rate_limited', message: 'slow down', client_id: entry.client_id });
+    expect(h.outbox.list()).toEqual([entry]);
+    h.client.stop();
+  });
+});

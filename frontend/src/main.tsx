@@ -1,0 +1,17 @@
+import { createRoot } from 'react-dom/client';
+import { App } from './app/app';
+import { reloadOnPreloadError } from './app/lazy-with-reload';
+import { registerServiceWorker } from './lib/service-worker';
+import './styles.css';
+
+reloadOnPreloadError();
+
+const container = document.getElementById('root');
+if (!container) throw new Error('index.html has no #root');
+// createRoot, not hydrateRoot: the server may have put a plain-HTML first
+// paint in #root, and the app replaces it rather than adopting it.
+createRoot(container).render(<App />);
+
+if (import.meta.env.PROD) {
+  window.addEventListener('load', () => void registerServiceWorker());
+}

@@ -1,0 +1,163 @@
+// Command parley-load simulates Parley users against a loopback server and
+// reports delivery latency, losses, HTTP latencies and server cost. With
+// --start-server it runs a given parley binary itself on a fresh database.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"net/url"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/parleychat/parley/server/loadsim"
+	"github.com/parleychat/parley/server/loadsim/launch"
+)
+
+func main() {
+	code, err := run(os.Args[1:])
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "parley-load:", err)
+	}
+	os.Exit(code)
+}
+
+// listFlag collects a repeated or comma-separated flag.
+type listFlag []string
+
+func (l *listFlag) String() string { return strings.Join(*l, ",") }
+func (l *listFlag) Set(v string) error {
+	for _, p := range strings.Split(v, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			*l = append(*l, p)
+		}
+	}
+	return nil
+}
+
+// run returns the exit code: 0 pass, 1 the run missed an SLO or lost or
+// duplicated a message, 2 the run could not take place.
+func run(args []string) (int, error) {
+	cfg := loadsim.Defaults()
+	fs := flag.NewFlagSet("parley-load", flag.ContinueOnError)
+	fs.StringVar(&cfg.Name, "name", cfg.Name, "scenario name shown in the reports")
+	fs.StringVar(&cfg.Target, "target", cfg.Target, "base URL of the server or nginx (loopback only)")
+	var metrics, sizes, serverEnv listFlag
+	var pids string
+	fs.Var(&metrics, "metrics", "Prometheus URLs to sample, comma-separated (default: <target>/metrics)")
+	fs.StringVar(&pids, "server-pid", "", "pids of the server processes, comma-separated: CPU and RSS from /proc")
+	fs.IntVar(&cfg.Users, "users", cfg.Users, "simulated users (the first step with --max-users)")
+	fs.Float64Var(&cfg.RampRate, "ramp", cfg.RampRate, "users started per second")
+	fs.DurationVar(&cfg.Duration, "duration", cfg.Duration, "steady phase after the ramp")
+	fs.DurationVar(&cfg.MaxTime, "max-time", 0, "hard bound on the whole run (default: from ramp and duration)")
+	fs.DurationVar(&cfg.Drain, "drain", cfg.Drain, "time allowed for outstanding acks at the end")
+	fs.StringVar(&cfg.Profile, "profile", cfg.Profile, `"model" (Mattermost-like actions) or "chatty" (fixed post rate)`)
+	fs.Float64Var(&cfg.RateFactor, "rate-factor", cfg.RateFactor, "model: multiply every user's action rate")
+	fs.Float64Var(&cfg.ChattyRate, "msg-rate", cfg.ChattyRate, "chatty: messages per second from all users")
+	fs.Var(&sizes, "rooms", "room sizes, comma-separated; every user joins one room of each (default 5,50,500)")
+	fs.IntVar(&cfg.BodySize, "body-size", cfg.BodySize, "bytes per message body")
+	fs.StringVar(&cfg.UserPrefix, "user-prefix", cfg.UserPrefix, "username prefix; existing accounts are reused")
+	fs.StringVar(&cfg.Password, "password", cfg.Password, "password of the simulated accounts")
+	fs.IntVar(&cfg.SourceNets, "source-nets", cfg.SourceNets, "spread client addresses over 127.0.1.1 … 127.0.N.1 (for nginx ip_hash)")
+	fs.DurationVar(&cfg.Progress, "progress", cfg.Progress, "interval of progress lines")
+	fs.DurationVar(&cfg.ProfileCPU, "pprof", 0, "take a server CPU profile of this length at the start of the steady phase")
+	fs.DurationVar(&cfg.SLO.DeliveryP99, "slo-delivery-p99", cfg.SLO.DeliveryP99, "SLO: p99 delivery latency (0: unchecked)")
+	fs.DurationVar(&cfg.SLO.HTTPP99, "slo-http-p99", cfg.SLO.HTTPP99, "SLO: p99 HTTP latency (0: unchecked)")
+	fs.Float64Var(&cfg.SLO.HTTPErrorRate, "slo-error-rate", cfg.SLO.HTTPErrorRate, "SLO: failed HTTP requests / requests")
+	fs.BoolVar(&cfg.Search, "max-users", false, "search mode: add --step users every --step-every while the SLOs hold")
+	fs.IntVar(&cfg.Step, "step", cfg.Step, "search: users added per step")
+	fs.DurationVar(&cfg.StepEvery, "step-every", cfg.StepEvery, "search: measured time per step")
+	fs.IntVar(&cfg.SearchLimit, "search-limit", cfg.SearchLimit, "search: never go above this many users")
+	out := fs.String("out", "", "directory for result.json, summary.md, latency.svg (default .data/loadtest/<name>-<time>)")
+	startServer := fs.String("start-server", "", "path of a parley binary to run on a fresh database for this run")
+	adminURL := fs.String("admin-url", "", "PostgreSQL URL allowed to create databases (default: DATABASE_URL's server, else local)")
+	fs.Var(&serverEnv, "server-env", "KEY=VALUE for the started server, repeatable")
+	if err := fs.Parse(args); err != nil {
+		return 2, nil
+	}
+	if len(sizes) > 0 {
+		cfg.RoomSizes = nil
+		for _, s := range sizes {
+			n, err := strconv.Atoi(s)
+			if err != nil {
+				return 2, fmt.Errorf("--rooms: %q is not a number", s)
+			}
+			cfg.RoomSizes = append(cfg.RoomSizes, n)
+		}
+	}
+	cfg.MetricsURLs = metrics
+	for _, p := range strings.Split(pids, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			n, err := strconv.Atoi(p)
+			if err != nil {
+				return 2, fmt.Errorf("--server-pid: %q is not a pid", p)
+			}
+			cfg.ServerPIDs = append(cfg.ServerPIDs, n)
+		}
+	}
+	if *out == "" {
+		*out = filepath.Join(".data", "loadtest", cfg.Name+"-"+time.Now().UTC().Format("20060102-150405"))
+	}
+	if err := os.MkdirAll(*out, 0o755); err != nil {
+		return 2, err
+	}
+	cfg.Log = os.Stdout
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	if *startServer != "" {
+		srv, err := launch.Start(ctx, launch.Options{
+			Binary: *startServer, AdminURL: adminFrom(*adminURL), Env: serverEnv,
+			LogPath: filepath.Join(*out, "server.log"),
+		})
+		if err != nil {
+			return 2, err
+		}
+		defer func() {
+			if err := srv.Stop(context.Background()); err != nil {
+				fmt.Fprintln(os.Stderr, "parley-load:", err)
+			}
+		}()
+		cfg.Target = srv.URL
+		cfg.ServerPIDs = []int{srv.PID}
+		fmt.Printf("started %s at %s (pid %d, database %s)\n", *startServer, srv.URL, srv.PID, srv.Database)
+	}
+
+	res, err := loadsim.Run(ctx, cfg)
+	if err != nil {
+		return 2, err
+	}
+	if err := res.WriteFiles(*out); err != nil {
+		return 2, err
+	}
+	fmt.Print("\n", loadsim.TableHeader, res.Row())
+	fmt.Printf("\nresults in %s\n", *out)
+	if !res.Pass {
+		return 1, errors.New("FAIL: " + strings.Join(res.Failures, "; "))
+	}
+	fmt.Println("PASS")
+	return 0, nil
+}
+
+// adminFrom picks the PostgreSQL server for --start-server: the flag, else
+// DATABASE_URL's server with its maintenance database, else the local one.
+func adminFrom(flagURL string) string {
+	if flagURL != "" {
+		return flagURL
+	}
+	if env := os.Getenv("DATABASE_URL"); env != "" {
+		if u, err := url.Parse(env); err == nil && u.Host != "" {
+			u.Path = "/postgres"
+			return u.String()
+		}
+	}
+	return launch.DefaultAdminURL
+}

@@ -1,0 +1,240 @@
+package hub
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/fasthttp/websocket"
+
+	"github.com/parleychat/parley/server/chat"
+)
+
+// Close codes the hub sends.
+const (
+	closeGoingAway    = websocket.CloseGoingAway       // 1001: server draining
+	closePolicy       = websocket.ClosePolicyViolation // 1008: no authenticated user
+	closeTooBig       = websocket.CloseMessageTooBig   // 1009: frame over ReadLimit
+	closeInternal     = websocket.CloseInternalServerErr
+	closeTryLater     = websocket.CloseTryAgainLater // 1013: send queue full
+	closeGrace        = 2 * time.Second
+	maxReplayBuffered = 4096
+)
+
+// conn is one live WebSocket. Its reader runs in the handler goroutine, its
+// writer in a goroutine of its own; everything else only queues frames.
+type conn struct {
+	h     *Hub
+	ws    *websocket.Conn
+	user  chat.User
+	ctx   context.Context
+	stop  context.CancelFunc
+	queue chan *outFrame
+	done  chan struct{}
+
+	closeOnce sync.Once
+	closeCode int
+	closeText string
+
+	mu    sync.Mutex
+	rooms map[int64]*connRoom
+	// early holds user events that arrive before ready is queued.
+	early   []*outFrame
+	started bool
+
+	// Owned by the reader goroutine.
+	limiter tokenBucket
+	typing  map[int64]time.Time
+}
+
+// connRoom is one connection's delivery state in one room.
+type connRoom struct {
+	// delivered is the highest seq queued to the client: anything at or
+	// below it is a duplicate.
+	delivered int64
+	// sent lists the runs of seqs queued on this connection since it
+	// opened; a replay skips them, so that a resume repeats nothing that
+	// arrived live. Gaps are rare (a broker outage), so it stays short.
+	sent spans
+	// replaying buffers live events while history is replayed, so that
+	// they follow it instead of overtaking it.
+	replaying bool
+	buf       []*outFrame
+}
+
+// offer queues a room-scoped frame unless the connection has left the room,
+// already has that seq, or is replaying it. It reports whether it queued.
+func (c *conn) offer(f *outFrame) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	st := c.rooms[f.room]
+	if st == nil {
+		return false
+	}
+	if st.replaying {
+		if len(st.buf) >= maxReplayBuffered {
+			c.close(closeTryLater, "too far behind, reconnect and resume")
+			return false
+		}
+		st.buf = append(st.buf, f)
+		return false
+	}
+	if f.seq > 0 && !st.advance(f.seq) {
+		return false
+	}
+	return c.pushLocked(f)
+}
+
+// advance records that seq goes to the client; false if it already has.
+func (st *connRoom) advance(seq int64) bool {
+	if seq <= st.delivered {
+		return false
+	}
+	st.sent = st.sent.add(seq, seq)
+	st.delivered = seq
+	return true
+}
+
+// push queues a frame that is not tied to a room's order.
+func (c *conn) push(f *outFrame) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.started {
+		c.early = append(c.early, f)
+		return
+	}
+	c.pushLocked(f)
+}
+
+// pushLocked never waits: a client that cannot keep up is disconnected (it
+// will resume) rather than allowed to slow anyone else.
+func (c *conn) pushLocked(f *outFrame) bool {
+	select {
+	case c.queue <- f:
+		return true
+	default:
+		c.h.m.slowClosed.Inc()
+		c.close(closeTryLater, "send queue full, reconnect and resume")
+		return false
+	}
+}
+
+// close asks the writer to send a close frame and stop; the first reason
+// wins.
+func (c *conn) close(code int, text string) {
+	c.closeOnce.Do(func() {
+		c.closeCode, c.closeText = code, text
+		close(c.done)
+	})
+}
+
+func (c *conn) closed() bool {
+	select {
+	case <-c.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// writeLoop is the only goroutine that writes data frames to the socket.
+func (c *conn) writeLoop() {
+	ping := time.NewTicker(c.h.o.PingInterval)
+	defer ping.Stop()
+	for {
+		select {
+		case f := <-c.queue:
+			if err := c.write(f); err != nil {
+				c.close(closeGoingAway, "write failed")
+				c.finish()
+				return
+			}
+		case <-ping.C:
+			if err := c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(c.h.o.WriteTimeout)); err != nil {
+				c.close(closeGoingAway, "ping failed")
+				c.finish()
+				return
+			}
+		case <-c.done:
+			c.finish()
+			return
+		}
+	}
+}
+
+// finish sends the close frame and gives the client a moment to answer it
+// before the reader gives up.
+func (c *conn) finish() {
+	msg := websocket.FormatCloseMessage(c.closeCode, c.closeText)
+	_ = c.ws.WriteControl(websocket.CloseMessage, msg, time.Now().Add(time.Second))
+	_ = c.ws.SetReadDeadline(time.Now().Add(closeGrace))
+}
+
+func (c *conn) write(f *outFrame) error {
+	if err := c.ws.SetWriteDeadline(time.Now().Add(c.h.o.WriteTimeout)); err != nil {
+		return err
+	}
+	if f.pm != nil {
+		// Compression is only on for prepared frames, so the deflate was
+		// done once for all receivers; it is a no-op unless negotiated.
+		c.ws.EnableWriteCompression(true)
+		err := c.ws.WritePreparedMessage(f.pm)
+		c.ws.EnableWriteCompression(false)
+		return err
+	}
+	return c.ws.WriteMessage(websocket.TextMessage, f.data)
+}
+
+// start queues the ready frame, then whatever waited for it.
+func (c *conn) start(ready *outFrame) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.started = true
+	if ready != nil {
+		c.pushLocked(ready)
+	}
+	for _, f := range c.early {
+		c.pushLocked(f)
+	}
+	c.early = nil
+	c.flushAllLocked()
+}
+
+// flushAllLocked ends buffering in every room, queuing what waited.
+func (c *conn) flushAllLocked() {
+	for _, st := range c.rooms {
+		if st.replaying {
+			c.flushRoomLocked(st)
+		}
+	}
+}
+
+// flushRoomLocked ends a room's buffering, queuing what the client does
+// not have yet.
+func (c *conn) flushRoomLocked(st *connRoom) {
+	for _, f := range st.buf {
+		if f.seq > 0 && !st.advance(f.seq) {
+			continue
+		}
+		c.pushLocked(f)
+	}
+	st.buf = nil
+	st.replaying = false
+}
+
+// roomIDs lists the rooms the connection is subscribed to.
+func (c *conn) roomIDs() []int64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	ids := make([]int64, 0, len(c.rooms))
+	for id := range c.rooms {
+		ids = append(ids, id)
+	}
+	return ids
+}
+
+func (c *conn) inRoom(id int64) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.rooms[id] != nil
+}

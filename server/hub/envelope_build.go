@@ -1,0 +1,25 @@
+package hub
+
+import "encoding/binary"
+
+// buildEnvelope encodes v once, straight after room for the header, so the
+// frame is never copied on its way to the broker.
+func (h *Hub) buildEnvelope(kind byte, a, b, c int64, rooms []int64, v any) ([]byte, error) {
+	n := envelopeHeader + 8*len(rooms)
+	buf, err := encodeAfter(n, v)
+	if err != nil {
+		return nil, err
+	}
+	if kind == kindPresence {
+		b = int64(len(rooms))
+	}
+	buf[0] = kind
+	binary.LittleEndian.PutUint64(buf[1:], h.origin)
+	binary.LittleEndian.PutUint64(buf[9:], uint64(a))
+	binary.LittleEndian.PutUint64(buf[17:], uint64(b))
+	binary.LittleEndian.PutUint64(buf[25:], uint64(c))
+	for i, r := range rooms {
+		binary.LittleEndian.PutUint64(buf[envelopeHeader+8*i:], uint64(r))
+	}
+	return buf, nil
+}

@@ -1,0 +1,178 @@
+package hub
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/parleychat/parley/server/chat"
+)
+
+// Client frame types.
+const (
+	TypeSend   = "send"
+	TypeResume = "resume"
+	TypeTyping = "typing"
+	TypeRead   = "read"
+)
+
+// MaxResumeRooms bounds the rooms one resume may name.
+const MaxResumeRooms = 1000
+
+// Frame is one decoded client frame. Only the fields of its Type are set;
+// ClientID is kept even when the frame is otherwise invalid, so the error
+// event can name the send it answers.
+type Frame struct {
+	Type     string
+	RoomID   int64
+	Body     string
+	ClientID string
+	Seq      int64
+	// Rooms maps room id to the last seq the client saw, for resume.
+	Rooms map[int64]int64
+}
+
+type wireFrame struct {
+	Type     string           `json:"type"`
+	RoomID   int64            `json:"room_id"`
+	Body     string           `json:"body"`
+	ClientID string           `json:"client_id"`
+	Seq      int64            `json:"seq"`
+	Rooms    map[string]int64 `json:"rooms"`
+}
+
+// DecodeFrame parses and checks the shape of one client frame. Its errors
+// are *chat.Error values ready for an error event: invalid_json for text
+// that is not one JSON object, bad_request for an unknown type, invalid
+// (with the field) for a missing or malformed field. Body and client_id
+// rules are left to the application layer, which owns them.
+func DecodeFrame(data []byte) (Frame, error) {
+	var w wireFrame
+	if err := json.Unmarshal(data, &w); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) && te.Field != "" {
+			f := Frame{Type: w.Type, ClientID: w.ClientID}
+			return f, chat.Invalid(te.Field, "%s has the wrong type.", te.Field)
+		}
+		return Frame{}, chat.Errorf(chat.EINVALIDJSON, "Frame must be one JSON object.")
+	}
+	f := Frame{Type: w.Type, ClientID: w.ClientID}
+	switch w.Type {
+	case TypeSend:
+		f.RoomID, f.Body = w.RoomID, w.Body
+		if w.RoomID <= 0 {
+			return f, chat.Invalid("room_id", "room_id must be a positive integer.")
+		}
+	case TypeTyping:
+		f.RoomID = w.RoomID
+		if w.RoomID <= 0 {
+			return f, chat.Invalid("room_id", "room_id must be a positive integer.")
+		}
+	case TypeRead:
+		f.RoomID, f.Seq = w.RoomID, w.Seq
+		if w.RoomID <= 0 {
+			return f, chat.Invalid("room_id", "room_id must be a positive integer.")
+		}
+		if w.Seq < 0 {
+			return f, chat.Invalid("seq", "seq must not be negative.")
+		}
+	case TypeResume:
+		if len(w.Rooms) > MaxResumeRooms {
+			return f, chat.Invalid("rooms", "At most %d rooms per resume.", MaxResumeRooms)
+		}
+		f.Rooms = make(map[int64]int64, len(w.Rooms))
+		for k, v := range w.Rooms {
+			id, err := strconv.ParseInt(k, 10, 64)
+			if err != nil || id <= 0 {
+				return f, chat.Invalid("rooms", "Room ids must be positive integers.")
+			}
+			if v < 0 {
+				return f, chat.Invalid("rooms", "Seqs must not be negative.")
+			}
+			f.Rooms[id] = v
+		}
+	case "":
+		return f, chat.Invalid("type", "type is required.")
+	default:
+		return f, chat.Errorf(chat.EBADREQUEST, "Unknown frame type %q.", truncate(w.Type, 32))
+	}
+	return f, nil
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n]
+}
+
+// Server event payloads. Field order is the order clients see.
+type (
+	readyEvent struct {
+		Type  string           `json:"type"`
+		User  chat.User        `json:"user"`
+		Rooms map[string]int64 `json:"rooms"`
+	}
+	messageEvent struct {
+		Type    string        `json:"type"`
+		Message *chat.Message `json:"message"`
+	}
+	ackEvent struct {
+		Type     string        `json:"type"`
+		ClientID string        `json:"client_id"`
+		Message  *chat.Message `json:"message"`
+	}
+	roomSeqEvent struct {
+		Type   string `json:"type"`
+		RoomID int64  `json:"room_id"`
+		Seq    int64  `json:"seq"`
+	}
+	roomUserEvent struct {
+		Type   string    `json:"type"`
+		RoomID int64     `json:"room_id"`
+		User   chat.User `json:"user"`
+	}
+	roomEvent struct {
+		Type string     `json:"type"`
+		Room *chat.Room `json:"room"`
+	}
+	roomIDEvent struct {
+		Type   string `json:"type"`
+		RoomID int64  `json:"room_id"`
+	}
+	presenceEvent struct {
+		Type   string `json:"type"`
+		UserID int64  `json:"user_id"`
+		Online bool   `json:"online"`
+	}
+	errorEvent struct {
+		Type     string `json:"type"`
+		Code     string `json:"code"`
+		Message  string `json:"message"`
+		Field    string `json:"field,omitempty"`
+		ClientID string `json:"client_id,omitempty"`
+		RoomID   int64  `json:"room_id,omitempty"`
+	}
+	typeEvent struct {
+		Type string `json:"type"`
+	}
+)
+
+// encodeAfter appends the JSON of v to a buffer that starts with skip zero
+// bytes (room for an envelope header). HTML stays unescaped: bodies go out
+// exactly as they were sent.
+func encodeAfter(skip int, v any) ([]byte, error) {
+	buf := bytes.NewBuffer(make([]byte, skip, skip+256))
+	enc := json.NewEncoder(buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, fmt.Errorf("hub: encode event: %w", err)
+	}
+	b := buf.Bytes()
+	return b[:len(b)-1], nil // Encode ends with a newline
+}
+
+// encode returns the JSON of one event.
+func encode(v any) ([]byte, error) { return encodeAfter(0, v) }

@@ -1,0 +1,198 @@
+package hub
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"github.com/parleychat/parley/server/chat"
+)
+
+// typingEvery is the least time between two typing events of one
+// connection in one room; more are dropped.
+const typingEvery = 2 * time.Second
+
+// resumeTimeout bounds a whole resume, which pages through history at the
+// pace the client reads it.
+const resumeTimeout = 2 * time.Minute
+
+// handle answers one client frame. It runs in the reader goroutine, so a
+// connection's frames are handled in order.
+func (h *Hub) handle(ch Chat, c *conn, data []byte) {
+	f, err := DecodeFrame(data)
+	if err != nil {
+		c.sendError(err, f.ClientID, 0)
+		return
+	}
+	timeout := callTimeout
+	if f.Type == TypeResume {
+		timeout = resumeTimeout
+	}
+	ctx, cancel := context.WithTimeout(c.ctx, timeout)
+	defer cancel()
+	switch f.Type {
+	case TypeSend:
+		h.handleSend(ctx, ch, c, f)
+	case TypeResume:
+		h.handleResume(ctx, ch, c, f)
+	case TypeTyping:
+		h.handleTyping(c, f)
+	case TypeRead:
+		if err := ch.MarkRead(ctx, &c.user, f.RoomID, f.Seq); err != nil {
+			c.sendError(err, "", f.RoomID)
+		}
+	}
+}
+
+func (h *Hub) handleSend(ctx context.Context, ch Chat, c *conn, f Frame) {
+	if !c.limiter.allow(time.Now()) {
+		h.m.rateLimited.Inc()
+		c.sendError(chat.Errorf(chat.ERATELIMITED, "Too many messages; slow down."), f.ClientID, f.RoomID)
+		return
+	}
+	m, _, err := ch.SendMessage(ctx, &c.user, f.RoomID, f.Body, f.ClientID)
+	if err != nil {
+		c.sendError(err, f.ClientID, f.RoomID)
+		return
+	}
+	data, err := encode(ackEvent{Type: "ack", ClientID: f.ClientID, Message: m})
+	if err != nil {
+		h.log.Error("hub: ack", "err", err)
+		return
+	}
+	c.push(&outFrame{data: data})
+}
+
+func (h *Hub) handleTyping(c *conn, f Frame) {
+	if !c.inRoom(f.RoomID) {
+		c.sendError(chat.Errorf(chat.ENOTFOUND, "Room not found."), "", f.RoomID)
+		return
+	}
+	now := time.Now()
+	if c.typing == nil {
+		c.typing = make(map[int64]time.Time)
+	}
+	if now.Sub(c.typing[f.RoomID]) < typingEvery {
+		return
+	}
+	c.typing[f.RoomID] = now
+	env, err := h.buildEnvelope(kindRoomEvent, f.RoomID, 0, c.user.ID, nil,
+		roomUserEvent{Type: "typing", RoomID: f.RoomID, User: c.user})
+	if err != nil {
+		h.log.Error("hub: typing", "err", err)
+		return
+	}
+	h.publish(roomTopic(f.RoomID), env)
+}
+
+// handleResume replays each named room from the store, then says resumed.
+// Live messages of a room wait in the connection while it replays and are
+// then queued unless the replay already had them.
+func (h *Hub) handleResume(ctx context.Context, ch Chat, c *conn, f Frame) {
+	ids := make([]int64, 0, len(f.Rooms))
+	for id := range f.Rooms {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		if err := h.replay(ctx, ch, c, id, f.Rooms[id]); err != nil {
+			c.sendError(err, "", id)
+		}
+	}
+	data, _ := encode(typeEvent{Type: "resumed"})
+	c.push(&outFrame{data: data})
+}
+
+func (h *Hub) replay(ctx context.Context, ch Chat, c *conn, id, since int64) error {
+	c.mu.Lock()
+	st := c.rooms[id]
+	if st == nil {
+		c.mu.Unlock()
+		return chat.Errorf(chat.ENOTFOUND, "Room not found.")
+	}
+	st.replaying = true
+	sent := st.sent.clone()
+	c.mu.Unlock()
+
+	cursor, top := since, int64(0)
+	defer func() {
+		c.mu.Lock()
+		if st := c.rooms[id]; st != nil {
+			st.delivered = max(st.delivered, top)
+			if top > since {
+				// Everything from since to top is now with the client.
+				st.sent = st.sent.add(since+1, top)
+			}
+			c.flushRoomLocked(st)
+		}
+		c.mu.Unlock()
+	}()
+	page := min(chat.PageMaxLimit, max(1, h.o.QueueSize/2))
+	for {
+		msgs, more, err := ch.Messages(ctx, &c.user, id, chat.Page{AfterSeq: cursor, Limit: page, Forward: true})
+		if err != nil {
+			return err
+		}
+		if err := c.waitRoom(ctx, len(msgs)); err != nil {
+			return chat.Errorf(chat.EUNAVAILABLE, "Connection closing.")
+		}
+		for i := range msgs {
+			m := &msgs[i]
+			if m.Seq <= cursor {
+				continue
+			}
+			cursor, top = m.Seq, m.Seq
+			if sent.has(m.Seq) {
+				continue
+			}
+			data, err := encode(messageEvent{Type: "message", Message: m})
+			if err != nil {
+				return err
+			}
+			c.push(&outFrame{data: data, room: id, seq: m.Seq})
+			h.m.replayed.Inc()
+		}
+		if !more || len(msgs) == 0 {
+			return nil
+		}
+	}
+}
+
+// waitRoom waits until the send queue has room for n more frames plus a
+// margin for live traffic, so a long replay paces itself instead of
+// overflowing the queue.
+func (c *conn) waitRoom(ctx context.Context, n int) error {
+	limit := cap(c.queue) - n - cap(c.queue)/4
+	t := time.NewTicker(5 * time.Millisecond)
+	defer t.Stop()
+	for len(c.queue) > max(limit, 0) {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-c.done:
+			return context.Canceled
+		case <-t.C:
+		}
+	}
+	return nil
+}
+
+// sendError queues an error event in the contract's shape.
+func (c *conn) sendError(err error, clientID string, roomID int64) {
+	code := chat.ErrorCode(err)
+	if code == chat.EINTERNAL {
+		c.h.log.Error("hub: request failed", "user", c.user.ID, "err", err)
+	}
+	data, eerr := encode(errorEvent{
+		Type:     "error",
+		Code:     code,
+		Message:  chat.ErrorMessage(err),
+		Field:    chat.ErrorField(err),
+		ClientID: clientID,
+		RoomID:   roomID,
+	})
+	if eerr != nil {
+		return
+	}
+	c.push(&outFrame{data: data})
+}

@@ -1,0 +1,363 @@
+// Package hub is Parley's real-time layer: it serves the WebSocket of the
+// public contract, keeps every live connection's room subscriptions, and fans
+// committed changes out to them, on this replica directly and on the others
+// through a Broker.
+package hub
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/parleychat/parley/server/chat"
+	"github.com/parleychat/parley/server/inmem"
+)
+
+// Chat is what the hub needs from the application layer. Every call applies
+// the same rules as the HTTP API.
+type Chat interface {
+	MyRooms(ctx context.Context, u *chat.User) ([]chat.Room, error)
+	Room(ctx context.Context, u *chat.User, roomID int64) (*chat.Room, error)
+	SendMessage(ctx context.Context, u *chat.User, roomID int64, body, clientID string) (*chat.Message, bool, error)
+	Messages(ctx context.Context, u *chat.User, roomID int64, p chat.Page) ([]chat.Message, bool, error)
+	MarkRead(ctx context.Context, u *chat.User, roomID, seq int64) error
+}
+
+// Broker carries already encoded payloads between the hubs of all replicas.
+// A payload published on a topic reaches every hub subscribed to it,
+// including the publisher's own (which ignores it, having delivered locally).
+type Broker interface {
+	// Publish sends payload to every subscriber of topic.
+	Publish(ctx context.Context, topic string, payload []byte) error
+	// Subscribe starts receiving topics; subscribing twice is harmless.
+	Subscribe(ctx context.Context, topics ...string) error
+	// Unsubscribe stops receiving topics.
+	Unsubscribe(ctx context.Context, topics ...string) error
+	// Run calls deliver for every payload received until ctx ends. deliver
+	// must not keep payload after it returns.
+	Run(ctx context.Context, deliver func(topic string, payload []byte)) error
+	// Check reports whether the broker can currently carry messages.
+	Check(ctx context.Context) error
+}
+
+// Presence counts live connections per user across the cluster.
+type Presence interface {
+	// Connect records one more live connection of userID on this replica;
+	// first says the user was offline everywhere before.
+	Connect(ctx context.Context, userID int64) (first bool, err error)
+	// Disconnect records that this replica has no live connection of
+	// userID left; last says no replica has one any more.
+	Disconnect(ctx context.Context, userID int64) (last bool, err error)
+	// Online tells which of userIDs have a live connection anywhere.
+	Online(ctx context.Context, userIDs []int64) (map[int64]bool, error)
+	// Run keeps this replica's entries alive until ctx ends and calls gone
+	// for users whose last connection vanished without a Disconnect (their
+	// replica died).
+	Run(ctx context.Context, gone func(userID int64)) error
+}
+
+// Options configure a Hub. Zero values take the documented defaults.
+type Options struct {
+	Broker   Broker
+	Presence Presence
+	Logger   *slog.Logger
+	// PingInterval is how often a protocol ping is sent (25s).
+	PingInterval time.Duration
+	// PongTimeout is how long a connection may stay silent (60s).
+	PongTimeout time.Duration
+	// WriteTimeout bounds each write to a client (10s).
+	WriteTimeout time.Duration
+	// ReadLimit is the largest client frame in bytes (16 KiB); bigger
+	// closes the connection with 1009.
+	ReadLimit int64
+	// QueueSize is each connection's send queue (256 frames); a full queue
+	// closes the connection with 1013.
+	QueueSize int
+	// Compression negotiates permessage-deflate when the client offers it.
+	Compression bool
+	// CompressionThreshold is the smallest frame compressed (1024 bytes).
+	CompressionThreshold int
+	// SendRate and SendBurst limit each connection's sends (10/s, 20).
+	SendRate  float64
+	SendBurst int
+	// ReorderWait is how long a message that arrives ahead of a missing seq
+	// is held before it is delivered anyway (250ms).
+	ReorderWait time.Duration
+	// Registerer receives the hub's metrics; nil registers nothing.
+	Registerer prometheus.Registerer
+}
+
+// DefaultOptions returns the defaults; Broker and Presence stay nil, which
+// New replaces by the in-process ones of a single replica.
+func DefaultOptions() Options {
+	return Options{
+		PingInterval:         25 * time.Second,
+		PongTimeout:          60 * time.Second,
+		WriteTimeout:         10 * time.Second,
+		ReadLimit:            16 << 10,
+		QueueSize:            256,
+		Compression:          true,
+		CompressionThreshold: 1024,
+		SendRate:             10,
+		SendBurst:            20,
+		ReorderWait:          250 * time.Millisecond,
+	}
+}
+
+func (o *Options) fill() {
+	d := DefaultOptions()
+	if o.PingInterval <= 0 {
+		o.PingInterval = d.PingInterval
+	}
+	if o.PongTimeout <= 0 {
+		o.PongTimeout = d.PongTimeout
+	}
+	if o.WriteTimeout <= 0 {
+		o.WriteTimeout = d.WriteTimeout
+	}
+	if o.ReadLimit <= 0 {
+		o.ReadLimit = d.ReadLimit
+	}
+	if o.QueueSize <= 0 {
+		o.QueueSize = d.QueueSize
+	}
+	if o.CompressionThreshold <= 0 {
+		o.CompressionThreshold = d.CompressionThreshold
+	}
+	if o.SendRate <= 0 {
+		o.SendRate = d.SendRate
+	}
+	if o.SendBurst <= 0 {
+		o.SendBurst = d.SendBurst
+	}
+	if o.ReorderWait <= 0 {
+		o.ReorderWait = d.ReorderWait
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+}
+
+const numShards = 64
+
+// Hub keeps this replica's live connections and delivers events to them.
+type Hub struct {
+	o       Options
+	log     *slog.Logger
+	broker  Broker
+	pres    Presence
+	origin  uint64
+	m       *metrics
+	rooms   [numShards]roomShard
+	users   [numShards]userShard
+	pubq    chan pubItem
+	ctlq    chan envelope
+	conns   sync.WaitGroup
+	closing atomic.Bool
+	// pubFailing is set while publishes fail, to log an outage once.
+	pubFailing atomic.Bool
+	chatv      atomic.Pointer[chatBox]
+	running    atomic.Bool
+	// baseCtx ends when Run ends; connections and background work hang on it.
+	baseCtx    context.Context
+	baseCancel context.CancelFunc
+}
+
+type chatBox struct{ c Chat }
+
+type pubItem struct {
+	topic   string
+	payload []byte
+}
+
+// New builds a hub. Call Run before serving Handler, and Shutdown to drain.
+func New(o Options) *Hub {
+	o.fill()
+	h := &Hub{
+		o:      o,
+		log:    o.Logger,
+		broker: o.Broker,
+		pres:   o.Presence,
+		origin: newOrigin(),
+		m:      newMetrics(o.Registerer),
+		pubq:   make(chan pubItem, 4096),
+		ctlq:   make(chan envelope, 1024),
+	}
+	if h.broker == nil {
+		h.broker = inmem.NewBroker()
+	}
+	if h.pres == nil {
+		h.pres = inmem.NewPresence()
+	}
+	h.baseCtx, h.baseCancel = context.WithCancel(context.Background())
+	for i := range h.rooms {
+		h.rooms[i].rooms = make(map[int64]*room)
+	}
+	for i := range h.users {
+		h.users[i].users = make(map[int64]*userConns)
+	}
+	return h
+}
+
+func newOrigin() uint64 {
+	var b [8]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return uint64(time.Now().UnixNano())
+	}
+	return binary.LittleEndian.Uint64(b[:]) | 1
+}
+
+// publishWorkers publish concurrently: the broker pipelines them, and
+// receivers put messages back in seq order whatever the arrival order.
+const publishWorkers = 4
+
+// Run receives from the broker, publishes what this replica produced and
+// keeps presence alive, until ctx ends.
+func (h *Hub) Run(ctx context.Context) error {
+	if !h.running.CompareAndSwap(false, true) {
+		return errors.New("hub: Run called twice")
+	}
+	defer h.baseCancel()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	if err := h.broker.Subscribe(ctx, presenceTopic); err != nil {
+		h.log.Warn("hub: subscribe presence", "err", err)
+	}
+	var wg sync.WaitGroup
+	errc := make(chan error, 2)
+	wg.Add(3 + publishWorkers)
+	go func() {
+		defer wg.Done()
+		h.controlLoop(ctx)
+	}()
+	go func() {
+		defer wg.Done()
+		if err := h.broker.Run(ctx, h.deliverRemote); err != nil && ctx.Err() == nil {
+			errc <- fmt.Errorf("hub: broker: %w", err)
+			cancel()
+		}
+	}()
+	go func() {
+		defer wg.Done()
+		if err := h.pres.Run(ctx, h.presenceGone); err != nil && ctx.Err() == nil {
+			errc <- fmt.Errorf("hub: presence: %w", err)
+			cancel()
+		}
+	}()
+	for range publishWorkers {
+		go func() {
+			defer wg.Done()
+			h.publishLoop(ctx)
+		}()
+	}
+	wg.Wait()
+	select {
+	case err := <-errc:
+		return err
+	default:
+		return nil
+	}
+}
+
+func (h *Hub) publishLoop(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case it := <-h.pubq:
+			pctx, cancel := context.WithTimeout(ctx, h.o.WriteTimeout)
+			err := h.broker.Publish(pctx, it.topic, it.payload)
+			cancel()
+			switch {
+			case err == nil:
+				if h.pubFailing.CompareAndSwap(true, false) {
+					h.log.Info("hub: publishing again")
+				}
+			case ctx.Err() != nil:
+				return
+			default:
+				h.m.publishErrors.Inc()
+				// Once per outage: the broker's own health says the rest.
+				if h.pubFailing.CompareAndSwap(false, true) {
+					h.log.Warn("hub: publish failing; remote clients will catch up by resume", "topic", it.topic, "err", err)
+				}
+			}
+		}
+	}
+}
+
+// controlLoop applies remote joins and leaves off the broker's receive
+// path, because they (un)subscribe on the broker themselves.
+func (h *Hub) controlLoop(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case e := <-h.ctlq:
+			h.deliverEnvelope(e)
+		}
+	}
+}
+
+// publish delivers payload to this replica's connections at once and queues
+// it for the other replicas; it never waits on the broker.
+func (h *Hub) publish(topic string, payload []byte) {
+	h.deliver(payload)
+	select {
+	case h.pubq <- pubItem{topic: topic, payload: payload}:
+	default:
+		h.m.publishErrors.Inc()
+		h.log.Warn("hub: publish queue full; remote clients will catch up by resume", "topic", topic)
+	}
+}
+
+// Check reports whether the broker is healthy, for readiness probes.
+func (h *Hub) Check(ctx context.Context) error {
+	if err := h.broker.Check(ctx); err != nil {
+		return fmt.Errorf("hub: broker: %w", err)
+	}
+	return nil
+}
+
+// Shutdown refuses new connections, closes every open one with 1001 and
+// waits for their goroutines to end or ctx to expire.
+func (h *Hub) Shutdown(ctx context.Context) error {
+	h.closing.Store(true)
+	h.eachConn(func(c *conn) { c.close(closeGoingAway, "server shutting down, reconnect") })
+	done := make(chan struct{})
+	go func() {
+		h.conns.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("hub: shutdown: %w", ctx.Err())
+	}
+}
+
+// Online tells which users have a live connection anywhere in the cluster;
+// it makes the hub the app's Presence.
+func (h *Hub) Online(ctx context.Context, userIDs []int64) (map[int64]bool, error) {
+	m, err := h.pres.Online(ctx, userIDs)
+	if err != nil {
+		return nil, fmt.Errorf("hub: presence: %w", err)
+	}
+	return m, nil
+}
+
+func (h *Hub) chat() Chat {
+	if b := h.chatv.Load(); b != nil {
+		return b.c
+	}
+	return nil
+}

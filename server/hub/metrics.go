@@ -1,0 +1,48 @@
+package hub
+
+import "github.com/prometheus/client_golang/prometheus"
+
+type metrics struct {
+	connections     prometheus.Gauge
+	delivered       prometheus.Counter
+	replayed        prometheus.Counter
+	slowClosed      prometheus.Counter
+	tooBig          prometheus.Counter
+	rateLimited     prometheus.Counter
+	publishErrors   prometheus.Counter
+	reorderTimeouts prometheus.Counter
+}
+
+func newMetrics(reg prometheus.Registerer) *metrics {
+	m := &metrics{
+		connections: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "parley_ws_connections", Help: "Open WebSocket connections on this replica.",
+		}),
+		delivered: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "parley_ws_delivered_total", Help: "Live room events queued to connections.",
+		}),
+		replayed: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "parley_ws_replayed_total", Help: "Messages replayed from the store on resume.",
+		}),
+		slowClosed: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "parley_ws_slow_closed_total", Help: "Connections closed because their send queue was full.",
+		}),
+		tooBig: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "parley_ws_too_big_total", Help: "Connections closed for a frame over the read limit.",
+		}),
+		rateLimited: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "parley_ws_rate_limited_total", Help: "Sends refused by the per-connection rate limit.",
+		}),
+		publishErrors: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "parley_broker_publish_errors_total", Help: "Events that could not be published to other replicas.",
+		}),
+		reorderTimeouts: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "parley_ws_reorder_timeouts_total", Help: "Times a room gave up waiting for a missing seq.",
+		}),
+	}
+	if reg != nil {
+		reg.MustRegister(m.connections, m.delivered, m.replayed, m.slowClosed, m.tooBig,
+			m.rateLimited, m.publishErrors, m.reorderTimeouts)
+	}
+	return m
+}

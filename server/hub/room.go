@@ -1,0 +1,191 @@
+package hub
+
+import (
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/fasthttp/websocket"
+)
+
+// outFrame is one event ready to write. The fan-out builds it once and hands
+// the same pointer to every receiver.
+type outFrame struct {
+	data []byte
+	// pm is the frame prepared for compression, set only above the
+	// threshold so the deflate runs once per broadcast.
+	pm   *websocket.PreparedMessage
+	room int64
+	seq  int64
+}
+
+// room is this replica's view of one room: the local connections subscribed
+// to it, and a sequencer that hands messages to them in seq order whatever
+// order they arrived in (publishes from several replicas and commit batches
+// race each other).
+type room struct {
+	id    int64
+	mu    sync.Mutex
+	conns map[*conn]struct{}
+	last  int64
+	held  []*outFrame
+	timer *time.Timer
+}
+
+type roomShard struct {
+	mu    sync.RWMutex
+	rooms map[int64]*room
+	// subMu orders broker (un)subscriptions of this shard's rooms so they
+	// reach the broker in the order the local state changed.
+	subMu      sync.Mutex
+	subscribed map[int64]bool
+}
+
+type userConns struct {
+	conns map[*conn]struct{}
+}
+
+type userShard struct {
+	mu         sync.RWMutex
+	users      map[int64]*userConns
+	subMu      sync.Mutex
+	subscribed map[int64]bool
+}
+
+func (h *Hub) roomShard(id int64) *roomShard { return &h.rooms[uint64(id)%numShards] }
+func (h *Hub) userShard(id int64) *userShard { return &h.users[uint64(id)%numShards] }
+
+// offerMessage passes a message through the room's sequencer.
+func (h *Hub) offerMessage(f *outFrame) {
+	s := h.roomShard(f.room)
+	s.mu.RLock()
+	r := s.rooms[f.room]
+	s.mu.RUnlock()
+	if r == nil {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	switch {
+	case f.seq <= r.last:
+		return
+	case f.seq == r.last+1:
+		r.last = f.seq
+		h.fanout(r, f, 0)
+		for len(r.held) > 0 && r.held[0].seq <= r.last+1 {
+			if g := r.held[0]; g.seq == r.last+1 {
+				r.last = g.seq
+				h.fanout(r, g, 0)
+			}
+			r.held = r.held[1:]
+		}
+		if len(r.held) == 0 && r.timer != nil {
+			r.timer.Stop()
+			r.timer = nil
+		}
+	default:
+		i, found := slices.BinarySearchFunc(r.held, f.seq, func(g *outFrame, seq int64) int {
+			return int(g.seq - seq)
+		})
+		if found {
+			return
+		}
+		r.held = slices.Insert(r.held, i, f)
+		if r.timer == nil {
+			r.timer = time.AfterFunc(h.o.ReorderWait, func() { h.releaseHeld(r) })
+		}
+	}
+}
+
+// releaseHeld gives up waiting for a missing seq: clients see the gap and
+// resume from the store.
+func (h *Hub) releaseHeld(r *room) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.timer = nil
+	if len(r.held) > 0 {
+		h.m.reorderTimeouts.Inc()
+	}
+	for _, g := range r.held {
+		if g.seq > r.last {
+			r.last = g.seq
+			h.fanout(r, g, 0)
+		}
+	}
+	r.held = nil
+}
+
+// offerRoom delivers an unsequenced event to a room's local connections,
+// except those of user skip.
+func (h *Hub) offerRoom(f *outFrame, skip int64) {
+	s := h.roomShard(f.room)
+	s.mu.RLock()
+	r := s.rooms[f.room]
+	s.mu.RUnlock()
+	if r == nil {
+		return
+	}
+	r.mu.Lock()
+	h.fanout(r, f, skip)
+	r.mu.Unlock()
+}
+
+// fanout hands f to every connection of r; r.mu is held. It allocates
+// nothing per receiver.
+func (h *Hub) fanout(r *room, f *outFrame, skip int64) {
+	n := 0
+	for c := range r.conns {
+		if skip != 0 && c.user.ID == skip {
+			continue
+		}
+		if c.offer(f) {
+			n++
+		}
+	}
+	h.m.delivered.Add(float64(n))
+}
+
+// offerUser hands f to every local connection of a user.
+func (h *Hub) offerUser(userID int64, f *outFrame) {
+	s := h.userShard(userID)
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	u := s.users[userID]
+	if u == nil {
+		return
+	}
+	for c := range u.conns {
+		c.push(f)
+	}
+}
+
+// userConnsOf returns a copy of a user's local connections, for work that
+// must not run under the shard lock.
+func (h *Hub) userConnsOf(userID int64) []*conn {
+	s := h.userShard(userID)
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	u := s.users[userID]
+	if u == nil {
+		return nil
+	}
+	out := make([]*conn, 0, len(u.conns))
+	for c := range u.conns {
+		out = append(out, c)
+	}
+	return out
+}
+
+// eachConn calls fn for every local connection.
+func (h *Hub) eachConn(fn func(*conn)) {
+	for i := range h.users {
+		s := &h.users[i]
+		s.mu.RLock()
+		for _, u := range s.users {
+			for c := range u.conns {
+				fn(c)
+			}
+		}
+		s.mu.RUnlock()
+	}
+}

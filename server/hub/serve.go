@@ -1,0 +1,181 @@
+package hub
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime/debug"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/fasthttp/websocket"
+	fws "github.com/gofiber/contrib/websocket"
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/parleychat/parley/server/chat"
+)
+
+// UserLocal is the key under which the authentication middleware leaves the
+// signed-in *chat.User in the request's locals.
+const UserLocal = "parley.user"
+
+// callTimeout bounds each call into the application layer.
+const callTimeout = 10 * time.Second
+
+// Handler returns the handler for GET /ws: it upgrades the request and
+// serves the connection. Middleware before it must have authenticated the
+// caller and checked the Origin.
+func (h *Hub) Handler(ch Chat) fiber.Handler {
+	h.chatv.Store(&chatBox{c: ch})
+	return fws.New(func(ws *fws.Conn) { h.serve(ch, ws) }, fws.Config{
+		EnableCompression: h.o.Compression,
+		RecoverHandler:    h.recoverConn,
+		WriteBufferPool:   &sync.Pool{},
+		ReadBufferSize:    1024,
+		WriteBufferSize:   4096,
+		HandshakeTimeout:  h.o.WriteTimeout,
+	})
+}
+
+// recoverConn replaces the library's recover, which would send the panic
+// text to the client.
+func (h *Hub) recoverConn(ws *fws.Conn) {
+	if v := recover(); v != nil {
+		h.log.Error("hub: panic in connection", "panic", v, "stack", string(debug.Stack()))
+		_ = ws.WriteControl(websocket.CloseMessage,
+			websocket.FormatCloseMessage(closeInternal, "internal error"), time.Now().Add(time.Second))
+	}
+}
+
+func (h *Hub) serve(ch Chat, ws *fws.Conn) {
+	u, _ := ws.Locals(UserLocal).(*chat.User)
+	if u == nil || h.closing.Load() {
+		code, text := closePolicy, "unauthenticated"
+		if u != nil {
+			code, text = closeGoingAway, "server shutting down, reconnect"
+		}
+		_ = ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, text), time.Now().Add(time.Second))
+		return
+	}
+	h.conns.Add(1)
+	defer h.conns.Done()
+	c := &conn{
+		h:       h,
+		ws:      ws.Conn,
+		user:    *u,
+		queue:   make(chan *outFrame, h.o.QueueSize),
+		done:    make(chan struct{}),
+		rooms:   make(map[int64]*connRoom),
+		limiter: newTokenBucket(h.o.SendRate, h.o.SendBurst),
+	}
+	c.ctx, c.stop = context.WithCancel(h.baseCtx)
+	defer c.stop()
+	h.m.connections.Inc()
+	defer h.m.connections.Dec()
+
+	ws.SetReadLimit(h.o.ReadLimit)
+	ws.EnableWriteCompression(false)
+	_ = ws.SetReadDeadline(time.Now().Add(h.o.PongTimeout))
+	ws.SetPongHandler(func(string) error { return c.extendRead() })
+
+	var writer sync.WaitGroup
+	writer.Add(1)
+	go func() {
+		defer writer.Done()
+		c.writeLoop()
+	}()
+	defer func() {
+		c.close(closeGoingAway, "closing")
+		writer.Wait()
+		h.disconnect(c)
+	}()
+
+	if err := h.connect(ch, c); err != nil {
+		h.log.Error("hub: connect", "user", c.user.ID, "err", err)
+		c.close(closeInternal, "could not load rooms, retry")
+	}
+	if h.closing.Load() {
+		c.close(closeGoingAway, "server shutting down, reconnect")
+	}
+	h.readLoop(ch, c)
+}
+
+func (c *conn) extendRead() error {
+	if c.closed() {
+		return nil
+	}
+	return c.ws.SetReadDeadline(time.Now().Add(c.h.o.PongTimeout))
+}
+
+func (h *Hub) readLoop(ch Chat, c *conn) {
+	for {
+		_, data, err := c.ws.ReadMessage()
+		if err != nil {
+			if errors.Is(err, websocket.ErrReadLimit) {
+				h.m.tooBig.Inc()
+				c.close(closeTooBig, "frame too large")
+			}
+			return
+		}
+		if c.closed() {
+			continue
+		}
+		_ = c.extendRead()
+		h.handle(ch, c, data)
+	}
+}
+
+// connect subscribes the connection to the user's rooms and queues ready.
+// Live events that arrive meanwhile are buffered and follow ready.
+func (h *Hub) connect(ch Chat, c *conn) error {
+	ctx, cancel := context.WithTimeout(c.ctx, callTimeout)
+	defer cancel()
+	if h.addUserConn(ctx, c) {
+		if first, err := h.pres.Connect(ctx, c.user.ID); err != nil {
+			h.log.Warn("hub: presence connect", "user", c.user.ID, "err", err)
+		} else if first {
+			defer func() { h.announcePresence(c.user.ID, c.roomIDs(), true) }()
+		}
+	}
+	rooms, err := ch.MyRooms(ctx, &c.user)
+	if err != nil {
+		c.start(nil)
+		return fmt.Errorf("my rooms: %w", err)
+	}
+	ready := readyEvent{Type: "ready", User: c.user, Rooms: make(map[string]int64, len(rooms))}
+	for _, r := range rooms {
+		ready.Rooms[strconv.FormatInt(r.ID, 10)] = r.LastSeq
+		h.joinRoom(ctx, c, r.ID, r.LastSeq, true)
+	}
+	data, err := encode(ready)
+	if err != nil {
+		c.start(nil)
+		return err
+	}
+	c.start(&outFrame{data: data})
+	return nil
+}
+
+// disconnect undoes connect once the connection's goroutines are done.
+func (h *Hub) disconnect(c *conn) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.ctx), callTimeout)
+	defer cancel()
+	rooms := c.roomIDs()
+	slices.Sort(rooms)
+	for _, id := range rooms {
+		h.leaveRoom(ctx, c, id)
+	}
+	if !h.removeUserConn(ctx, c) {
+		return
+	}
+	last, err := h.pres.Disconnect(ctx, c.user.ID)
+	if err != nil {
+		h.log.Warn("hub: presence disconnect", "user", c.user.ID, "err", err)
+		return
+	}
+	if last {
+		h.announcePresence(c.user.ID, rooms, false)
+	}
+}

@@ -1,0 +1,233 @@
+package loadsim
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"sync"
+	"time"
+)
+
+// execute runs the phases: ramp, steady (or search), drain, final resume,
+// verdict. The ramp and steady phases stop early enough before the hard
+// bound to leave time for the drain and the final resume.
+func (r *runner) execute(ctx context.Context) (*Result, error) {
+	cfg := r.cfg
+	start := time.Now()
+	sockCtx, sockCancel := context.WithCancel(ctx)
+	defer sockCancel()
+	r.sockCtx = sockCtx
+	actCtx, actCancel := context.WithCancel(ctx)
+	defer actCancel()
+	reserve := cfg.Drain + 25*time.Second
+	phaseCtx, phaseCancel := context.WithTimeout(ctx, max(cfg.MaxTime-reserve, cfg.MaxTime/2))
+	defer phaseCancel()
+
+	before := r.sampler.sample(ctx)
+	prog := newProgress(r, before)
+	progCtx, progCancel := context.WithCancel(ctx)
+	var progWG sync.WaitGroup
+	progWG.Add(1)
+	go func() {
+		defer progWG.Done()
+		prog.loop(progCtx, start)
+	}()
+
+	r.startUsers(phaseCtx, actCtx, 0, cfg.Users)
+	s1 := r.sampler.sample(ctx)
+	c1 := r.ledger.Counts()
+	self1, _, _ := procStat(os.Getpid())
+	r.mu.Lock()
+	ready, failed := r.ready, r.setupFailed
+	r.mu.Unlock()
+	fmt.Fprintf(cfg.Log, "ramp done in %.1fs: %d users ready, %d failed\n", time.Since(start).Seconds(), ready, failed)
+
+	var profile []byte
+	var profWG sync.WaitGroup
+	if cfg.ProfileCPU > 0 {
+		profWG.Add(1)
+		go func() {
+			defer profWG.Done()
+			profile = fetchProfile(phaseCtx, r.clients[0], cfg.Target, cfg.ProfileCPU)
+		}()
+	}
+
+	var search *SearchResult
+	switch {
+	case ready == 0:
+		// Nothing to measure: say so now rather than after the duration.
+	case cfg.Search:
+		search = r.search(phaseCtx, actCtx)
+	default:
+		sleepCtx(phaseCtx, cfg.Duration)
+	}
+	s2 := r.sampler.sample(ctx)
+	c2 := r.ledger.Counts()
+	self2, selfRSS, _ := procStat(os.Getpid())
+	connected := r.ws.Connected.Load()
+	profWG.Wait()
+
+	actCancel()
+	r.actions.Wait()
+	r.drain(ctx)
+	verified := r.finalResume(ctx)
+	sockCancel()
+	r.sockets.Wait()
+	progCancel()
+	progWG.Wait()
+	fmt.Fprintf(cfg.Log, "final resume: %d sockets verified\n", verified)
+
+	res := &Result{
+		Name: cfg.Name, Target: cfg.Target, Profile: cfg.Profile, RoomSizes: cfg.RoomSizes,
+		StartedAt: start.UTC(), TotalSeconds: round3(time.Since(start).Seconds()),
+		Search: search,
+	}
+	steady := s2.At.Sub(s1.At).Seconds()
+	res.SteadySeconds = round3(steady)
+	r.mu.Lock()
+	res.Users = UsersResult{Target: cfg.Users, Started: len(r.users), Ready: r.ready, Connected: connected,
+		SetupFailed: r.setupFailed, SetupErrors: r.setupErrs, ActionErrors: r.actionErrs.Load()}
+	if search != nil {
+		res.Users.Target = search.Steps[len(search.Steps)-1].Users
+	}
+	r.mu.Unlock()
+	res.Messages = MessagesResult{Counts: r.ledger.Counts(), Loss: r.ledger.Loss()}
+	if steady > 0 {
+		res.Messages.SentPerSec = round3(float64(c2.Sent-c1.Sent) / steady)
+		res.Messages.DeliveredPerSec = round3(float64(c2.Delivered-c1.Delivered) / steady)
+		res.LoadGen.CPUCores = round3((self2 - self1) / steady)
+	}
+	res.LoadGen.RSSMB = round3(selfRSS / (1 << 20))
+	dsnap, asnap, hsnap := r.ledger.Delivery.Snapshot(), r.ledger.Ack.Snapshot(), r.http.All.Snapshot()
+	res.Delivery, res.Ack = dsnap.Summary(), asnap.Summary()
+	res.deliveryCDF, res.ackCDF, res.httpCDF = dsnap.CDF(), asnap.CDF(), hsnap.CDF()
+	res.HTTP = r.http.Result()
+	res.WS = WSResult{Connects: r.ws.Connects.Load(), ConnectFailures: r.ws.ConnectFailures.Load(),
+		Drops: r.ws.Drops.Load(), Planned: r.ws.Planned.Load()}
+	r.ws.mu.Lock()
+	res.WS.ServerErrors = r.ws.errors
+	r.ws.mu.Unlock()
+	res.Server = serverResult(before, s1, s2, prog.peakRSS(), connected, len(cfg.ServerPIDs) > 0)
+	if cfg.ProfileCPU > 0 {
+		if profile == nil {
+			res.Notes = append(res.Notes, "no CPU profile: /debug/pprof/profile is not served by the target")
+		} else {
+			res.Server.Profile = "cpu.pprof"
+			res.cpuProfile = profile
+		}
+	}
+	if !s2.HasCPU {
+		res.Notes = append(res.Notes, "server CPU unknown: no process_cpu_seconds_total and no pid")
+	}
+	if res.Messages.Unverified > 0 {
+		res.Notes = append(res.Notes, fmt.Sprintf("%d receivers could not finish their final resume; their misses are not counted as losses", res.Messages.Unverified))
+	}
+	slo := cfg.SLO
+	if search != nil {
+		// The search stops at the first step over the SLOs, so the whole
+		// run's percentiles are over them by design: judge the messages.
+		slo = SLO{HTTPErrorRate: 1}
+	}
+	res.judge(slo)
+	if search != nil && search.Sustained == 0 {
+		res.Pass = false
+		res.Failures = append(res.Failures, "search: not even the first step held the SLOs")
+	}
+	return res, nil
+}
+
+// drain waits for outstanding acks, then gives deliveries a moment.
+func (r *runner) drain(ctx context.Context) {
+	deadline := time.Now().Add(r.cfg.Drain)
+	for r.ledger.Pending() > 0 && time.Now().Before(deadline) {
+		if !sleepCtx(ctx, 50*time.Millisecond) {
+			return
+		}
+	}
+	sleepCtx(ctx, min(r.cfg.Drain, time.Second))
+}
+
+// finalResume asks every live socket for what it missed, 256 at a time,
+// and returns how many completed.
+func (r *runner) finalResume(ctx context.Context) int {
+	r.mu.Lock()
+	users := make([]*user, 0, len(r.users))
+	for _, u := range r.users {
+		if u.sock != nil && u.sock.isReady() {
+			users = append(users, u)
+		}
+	}
+	r.mu.Unlock()
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	verified := 0
+	sem := make(chan struct{}, 256)
+	for _, u := range users {
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			if u.sock.finalResume(ctx, 15*time.Second) {
+				mu.Lock()
+				verified++
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	return verified
+}
+
+func serverResult(before, s1, s2 ServerSample, peak float64, conns int64, fromProc bool) ServerResult {
+	out := ServerResult{CacheHitRate: -1, Source: "metrics"}
+	if fromProc {
+		out.Source = "proc"
+	}
+	const mb = 1 << 20
+	if dt := s2.At.Sub(s1.At).Seconds(); dt > 0 && s2.HasCPU {
+		out.CPUCores = round3((s2.CPUSeconds - s1.CPUSeconds) / dt)
+	}
+	out.RSSBeforeMB = round3(before.RSSBytes / mb)
+	out.RSSEndMB = round3(s2.RSSBytes / mb)
+	out.RSSPeakMB = round3(max(peak, s2.RSSBytes) / mb)
+	if conns > 0 && s2.RSSBytes > 0 {
+		out.RSSPerConnKB = round3((s2.RSSBytes - before.RSSBytes) / float64(conns) / 1024)
+	}
+	if s2.HasWS {
+		out.WSConnections = s2.WSConns
+	}
+	if s2.HasCache {
+		h, m := s2.CacheHits-before.CacheHits, s2.CacheMisses-before.CacheMisses
+		out.CacheHits, out.CacheMisses = h, m
+		if h+m > 0 {
+			out.CacheHitRate = round3(h / (h + m))
+		}
+	}
+	return out
+}
+
+// fetchProfile takes a CPU profile of the server; nil when pprof is off.
+func fetchProfile(ctx context.Context, c *http.Client, target string, d time.Duration) []byte {
+	url := fmt.Sprintf("%s/debug/pprof/profile?seconds=%d", target, int(d.Seconds()))
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return nil
+	}
+	pc := &http.Client{Transport: c.Transport, Timeout: d + 30*time.Second}
+	resp, err := pc.Do(req)
+	if err != nil {
+		return nil
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil
+	}
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil
+	}
+	return b
+}

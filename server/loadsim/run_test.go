@@ -1,0 +1,106 @@
+package loadsim_test
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/parleychat/parley/server/loadsim"
+	"github.com/parleychat/parley/server/loadsim/launch"
+)
+
+// startServer builds the real parley binary and starts it on a fresh
+// database through launch, as parley-load --start-server does.
+func startServer(tb testing.TB) *launch.Server {
+	tb.Helper()
+	dir := tb.TempDir()
+	bin := filepath.Join(dir, "parley")
+	build := exec.Command("go", "build", "-o", bin, "../cmd/parley")
+	if out, err := build.CombinedOutput(); err != nil {
+		tb.Fatalf("build parley: %v\n%s", err, out)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	admin := os.Getenv("DATABASE_URL")
+	if admin == "" {
+		admin = launch.DefaultAdminURL
+	}
+	srv, err := launch.Start(ctx, launch.Options{
+		Binary: bin, AdminURL: admin, LogPath: filepath.Join(dir, "server.log"),
+		Env: []string{"PARLEY_ARGON2_MEMORY_KIB=1024", "PARLEY_ARGON2_TIME=1", "PARLEY_DB_MAX_OPEN=5", "PARLEY_DB_MAX_IDLE=5"},
+	})
+	if err != nil {
+		tb.Fatalf("start parley: %v", err)
+	}
+	tb.Cleanup(func() {
+		if err := srv.Stop(context.Background()); err != nil {
+			tb.Errorf("stop parley: %v", err)
+		}
+		if tb.Failed() {
+			if b, err := os.ReadFile(filepath.Join(dir, "server.log")); err == nil {
+				tb.Logf("server log (tail):\n%s", tail(b, 3000))
+			}
+		}
+	})
+	return srv
+}
+
+func tail(b []byte, n int) []byte {
+	if len(b) > n {
+		return b[len(b)-n:]
+	}
+	return b
+}
+
+func TestRun(t *testing.T) {
+	srv := startServer(t)
+	t.Run("OK", func(t *testing.T) {
+		var log bytes.Buffer
+		cfg := loadsim.Defaults()
+		cfg.Name, cfg.Target, cfg.ServerPIDs = "test", srv.URL, []int{srv.PID}
+		cfg.Users, cfg.RampRate, cfg.Duration, cfg.Drain = 30, 30, 4*time.Second, 3*time.Second
+		cfg.Profile, cfg.ChattyRate, cfg.RoomSizes = loadsim.ProfileChatty, 30, []int{10}
+		cfg.UserPrefix, cfg.Progress, cfg.Log = "rt", time.Second, &log
+		cfg.MaxTime = time.Minute
+		res, err := loadsim.Run(context.Background(), cfg)
+		if err != nil {
+			t.Fatalf("run: %v\n%s", err, log.String())
+		}
+		if !res.Pass {
+			t.Fatalf("run failed: %v\n%s\n%s", res.Failures, res.Markdown(), log.String())
+		}
+		if got, want := res.Users.Ready, 30; got != want {
+			t.Fatalf("ready users %d, want %d", got, want)
+		}
+		m := res.Messages
+		if m.Acked < 50 || m.Expected < 10*m.Acked/2 || m.Lost != 0 || m.Duplicated != 0 {
+			t.Fatalf("messages %+v: want ≥ 50 acked, each checked at ~10 receivers, none lost or duplicated", m)
+		}
+		if res.Delivery.Count == 0 || res.Delivery.P99 <= 0 {
+			t.Fatalf("no delivery latency measured: %+v", res.Delivery)
+		}
+		if res.Server.RSSEndMB <= 0 || res.Server.Source != "proc" {
+			t.Fatalf("server sample %+v, want RSS from /proc", res.Server)
+		}
+		dir := t.TempDir()
+		if err := res.WriteFiles(dir); err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range []string{"result.json", "summary.md", "latency.svg"} {
+			if st, err := os.Stat(filepath.Join(dir, f)); err != nil || st.Size() == 0 {
+				t.Fatalf("%s not written: %v", f, err)
+			}
+		}
+	})
+	t.Run("ErrRemoteTarget", func(t *testing.T) {
+		cfg := loadsim.Defaults()
+		cfg.Target = "http://192.0.2.1:8080"
+		if _, err := loadsim.Run(context.Background(), cfg); err == nil {
+			t.Fatal("a non-loopback target was accepted")
+		}
+	})
+}

@@ -1,0 +1,308 @@
+package loadsim
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net/url"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/fasthttp/websocket"
+)
+
+// WSStats counts what happened to the simulated sockets.
+type WSStats struct {
+	Connected       atomic.Int64 // sockets currently past their ready event
+	Connects        atomic.Int64
+	ConnectFailures atomic.Int64
+	Drops           atomic.Int64 // unplanned disconnects, each followed by a reconnect
+	Planned         atomic.Int64 // reconnects the model asked for
+	mu              sync.Mutex
+	errors          map[string]int64
+}
+
+func (w *WSStats) serverError(code string) {
+	w.mu.Lock()
+	if w.errors == nil {
+		w.errors = make(map[string]int64)
+	}
+	w.errors[code]++
+	w.mu.Unlock()
+}
+
+// socket is one user's WebSocket, re-dialed and resumed whenever it drops
+// until its context ends.
+type socket struct {
+	url    string
+	dialer *websocket.Dialer
+	recv   *Receiver
+	ledger *Ledger
+	stats  *WSStats
+	onAck  func(room, seq int64)
+
+	wmu      sync.Mutex // one writer at a time, as the library requires
+	mu       sync.Mutex
+	conn     *websocket.Conn
+	planned  atomic.Bool // the next disconnect was asked for
+	final    atomic.Bool // no more reconnects: the run is ending
+	resuming atomic.Bool // messages now are replays
+	readyCh  chan struct{}
+	resumed  chan struct{}
+	outbox   sync.Map // client id → send frame awaiting its ack
+}
+
+func newSocket(base, token string, dialer *websocket.Dialer, recv *Receiver, l *Ledger, st *WSStats) *socket {
+	u, _ := url.Parse(base) // validated by Config
+	if u.Scheme == "https" {
+		u.Scheme = "wss"
+	} else {
+		u.Scheme = "ws"
+	}
+	u.Path = "/ws"
+	u.RawQuery = url.Values{"token": {token}}.Encode()
+	return &socket{
+		url: u.String(), dialer: dialer, recv: recv, ledger: l, stats: st,
+		readyCh: make(chan struct{}), resumed: make(chan struct{}, 1),
+	}
+}
+
+// run dials, reads and re-dials until ctx ends. It closes readyCh after
+// the first ready event, or returns early with the dial error when the
+// very first connection fails.
+func (s *socket) run(ctx context.Context) error {
+	first := true
+	for ctx.Err() == nil {
+		conn, resp, err := s.dialer.DialContext(ctx, s.url, nil)
+		if err != nil && resp != nil {
+			err = fmt.Errorf("%w (status %d)", err, resp.StatusCode)
+		}
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			s.stats.ConnectFailures.Add(1)
+			if first {
+				return fmt.Errorf("ws: dial: %w", err)
+			}
+			if !sleepCtx(ctx, backoff()) {
+				return nil
+			}
+			continue
+		}
+		s.stats.Connects.Add(1)
+		s.mu.Lock()
+		s.conn = conn
+		s.mu.Unlock()
+		stop := context.AfterFunc(ctx, func() { conn.Close() })
+		gotReady, err := s.read(conn, !first)
+		stop()
+		conn.Close()
+		if first && !gotReady {
+			s.stats.ConnectFailures.Add(1)
+			return fmt.Errorf("ws: before ready: %w", err)
+		}
+		first = false
+		if gotReady {
+			s.stats.Connected.Add(-1)
+		}
+		if ctx.Err() != nil || s.final.Load() {
+			return nil
+		}
+		if s.planned.Swap(false) {
+			s.stats.Planned.Add(1)
+		} else {
+			s.stats.Drops.Add(1)
+			if !sleepCtx(ctx, backoff()) {
+				return nil
+			}
+		}
+	}
+	return nil
+}
+
+func backoff() time.Duration {
+	return 200*time.Millisecond + rand.N(800*time.Millisecond)
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}
+
+func (s *socket) isReady() bool {
+	select {
+	case <-s.readyCh:
+		return true
+	default:
+		return false
+	}
+}
+
+// read handles frames until the connection fails and says whether a ready
+// event came. A reconnection resumes every room from what was received so
+// far, then sends again what still awaits its ack, as a browser's outbox
+// would; the client id makes the retry safe.
+func (s *socket) read(conn *websocket.Conn, reconnect bool) (gotReady bool, err error) {
+	for {
+		_, b, err := conn.ReadMessage()
+		if err != nil {
+			return gotReady, err
+		}
+		now := time.Now()
+		if room, seq, sent, ok := fastMessage(b); ok {
+			s.recv.Deliver(room, seq, sent, now, s.resuming.Load())
+			continue
+		}
+		ev, err := decodeEvent(b)
+		if err != nil {
+			return gotReady, err
+		}
+		switch ev.Type {
+		case "ready":
+			s.recv.Ready(roomSeqs(ev.Rooms))
+			s.stats.Connected.Add(1)
+			gotReady = true
+			if !s.isReady() {
+				close(s.readyCh)
+			}
+			if reconnect {
+				if err := s.resume(); err != nil {
+					return gotReady, err
+				}
+				if err := s.resend(); err != nil {
+					return gotReady, err
+				}
+			}
+		case "message":
+			if m := ev.Message; m != nil {
+				s.recv.Deliver(m.RoomID, m.Seq, sentAt(m.Body), now, s.resuming.Load())
+			}
+		case "ack":
+			s.outbox.Delete(ev.ClientID)
+			if m := ev.Message; m != nil {
+				s.ledger.Acked(ev.ClientID, m.RoomID, m.Seq, now)
+				if s.onAck != nil {
+					s.onAck(m.RoomID, m.Seq)
+				}
+			}
+		case "resumed":
+			s.resuming.Store(false)
+			select {
+			case s.resumed <- struct{}{}:
+			default:
+			}
+		case "room_joined":
+			if ev.Room != nil {
+				s.recv.Joined(ev.Room.ID, ev.Room.LastSeq)
+			}
+		case "error":
+			s.stats.serverError(ev.Code)
+			if ev.ClientID != "" {
+				s.outbox.Delete(ev.ClientID)
+				s.ledger.SendFailed(ev.ClientID)
+			}
+		}
+	}
+}
+
+// resume asks for everything after the receiver's watermarks.
+func (s *socket) resume() error {
+	rooms := make(map[string]int64)
+	for id, wm := range s.recv.Watermarks() {
+		rooms[strconv.FormatInt(id, 10)] = wm
+	}
+	s.resuming.Store(true)
+	return s.write(map[string]any{"type": "resume", "rooms": rooms})
+}
+
+// send posts a message; it stays in the outbox until acked or refused.
+func (s *socket) send(room int64, body, clientID string) error {
+	frame, err := json.Marshal(map[string]any{"type": "send", "room_id": room, "body": body, "client_id": clientID})
+	if err != nil {
+		return fmt.Errorf("ws: encode send: %w", err)
+	}
+	s.outbox.Store(clientID, frame)
+	s.ledger.Sent(clientID, room, time.Now())
+	return s.writeRaw(frame)
+}
+
+func (s *socket) resend() error {
+	var err error
+	s.outbox.Range(func(_, v any) bool {
+		err = s.writeRaw(v.([]byte))
+		return err == nil
+	})
+	return err
+}
+
+var errNoConn = errors.New("ws: not connected")
+
+func (s *socket) write(v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("ws: encode: %w", err)
+	}
+	return s.writeRaw(b)
+}
+
+func (s *socket) writeRaw(b []byte) error {
+	s.mu.Lock()
+	conn := s.conn
+	s.mu.Unlock()
+	if conn == nil {
+		return errNoConn
+	}
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	_ = conn.SetWriteDeadline(time.Now().Add(10 * time.Second))
+	if err := conn.WriteMessage(websocket.TextMessage, b); err != nil {
+		return fmt.Errorf("ws: write: %w", err)
+	}
+	return nil
+}
+
+// kick closes the connection on purpose; run reconnects and resumes.
+func (s *socket) kick() {
+	s.mu.Lock()
+	conn := s.conn
+	s.mu.Unlock()
+	if conn != nil {
+		s.planned.Store(true)
+		conn.Close()
+	}
+}
+
+// finalResume stops reconnecting, asks for everything missed and waits
+// for the answer: after it the receiver's record is complete.
+func (s *socket) finalResume(ctx context.Context, timeout time.Duration) bool {
+	s.final.Store(true)
+	select {
+	case <-s.resumed: // a stale signal from an earlier resume
+	default:
+	}
+	if err := s.resume(); err != nil {
+		return false
+	}
+	t := time.NewTimer(timeout)
+	defer t.Stop()
+	select {
+	case <-s.resumed:
+		s.recv.Verify()
+		return true
+	case <-t.C:
+		return false
+	case <-ctx.Done():
+		return false
+	}
+}

@@ -1,0 +1,127 @@
+// Package pages serves Parley's server-rendered HTML: the sign-in and
+// sign-up forms, the room list and a room's latest messages with a form to
+// post one. They work with JavaScript off and, when the SPA is built, are
+// rendered inside its shell so that the first paint needs no script.
+package pages
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/parleychat/parley/server/chat"
+	"github.com/parleychat/parley/server/static"
+)
+
+// App is the part of the application layer the pages use.
+type App interface {
+	// Authenticate returns the user of a session token;
+	// chat.EUNAUTHENTICATED when the token is unknown.
+	Authenticate(ctx context.Context, token string) (*chat.User, error)
+	// Register creates an account and returns its new session token.
+	Register(ctx context.Context, username, password, displayName string) (*chat.User, string, error)
+	// Login checks credentials and returns a new session token.
+	Login(ctx context.Context, username, password string) (*chat.User, string, error)
+	// Logout revokes a session token.
+	Logout(ctx context.Context, token string) error
+	// MyRooms lists the rooms u belongs to, with unread counts.
+	MyRooms(ctx context.Context, u *chat.User) ([]chat.Room, error)
+	// Room returns a room u may see; chat.ENOTFOUND otherwise.
+	Room(ctx context.Context, u *chat.User, roomID int64) (*chat.Room, error)
+	// Messages returns a page of a room's history in ascending seq order.
+	Messages(ctx context.Context, u *chat.User, roomID int64, p chat.Page) ([]chat.Message, bool, error)
+	// SendMessage posts a message; a repeated clientID returns the first.
+	SendMessage(ctx context.Context, u *chat.User, roomID int64, body, clientID string) (*chat.Message, bool, error)
+}
+
+// SessionCookie is the cookie carrying the session token, shared with the
+// JSON API.
+const SessionCookie = "parley_session"
+
+// HistoryLimit is how many of a room's latest messages a page shows.
+const HistoryLimit = 50
+
+// Options are the collaborators and settings of the pages.
+type Options struct {
+	App App
+	// Static is the embedded build; nil or one without index.html gives
+	// the plain layout.
+	Static *static.Handler
+	// AllowedOrigins may post forms besides the site itself, as
+	// "https://chat.example.com".
+	AllowedOrigins []string
+	// SessionMaxAge is the session cookie's lifetime; defaults to 30 days.
+	SessionMaxAge time.Duration
+	// Limiter, if set, runs before every form post, after the origin
+	// check: the server's rate limiter, so that the sign-in form is no
+	// easier to brute-force than the JSON API.
+	Limiter fiber.Handler
+	Logger  *slog.Logger
+}
+
+// Pages renders and serves the server-side HTML.
+type Pages struct {
+	app     App
+	layout  *layout
+	origins map[string]bool
+	limiter fiber.Handler
+	maxAge  time.Duration
+	log     *slog.Logger
+}
+
+// New parses the templates and prepares the layout once.
+func New(o Options) (*Pages, error) {
+	if o.App == nil {
+		return nil, errors.New("pages: Options.App is required")
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if o.SessionMaxAge <= 0 {
+		o.SessionMaxAge = 30 * 24 * time.Hour
+	}
+	var shell []byte
+	if o.Static != nil {
+		shell = o.Static.IndexHTML()
+	}
+	l, err := newLayout(shell, o.Logger)
+	if err != nil {
+		return nil, fmt.Errorf("pages: %w", err)
+	}
+	return &Pages{
+		app:     o.App,
+		layout:  l,
+		origins: originSet(o.AllowedOrigins),
+		limiter: o.Limiter,
+		maxAge:  o.SessionMaxAge,
+		log:     o.Logger,
+	}, nil
+}
+
+// Register adds the pages' routes to r, the SPA fallback (a catch-all GET)
+// last. Register them after the API and static routes: the fallback
+// passes API, WebSocket, asset and operations paths on with c.Next, so an
+// unknown one ends in the app's own 404 rather than in HTML.
+func (p *Pages) Register(r fiber.Router) {
+	r.Get(p.layout.styleURL, p.layout.serveStyle)
+	r.Get("/", p.home)
+	r.Get("/login", p.loginForm)
+	r.Get("/register", p.registerForm)
+	r.Get("/rooms/:id", p.room)
+	post := func(path string, h fiber.Handler) {
+		if p.limiter != nil {
+			r.Post(path, p.sameOrigin, p.limiter, h)
+		} else {
+			r.Post(path, p.sameOrigin, h)
+		}
+	}
+	post("/login", p.login)
+	post("/register", p.register)
+	post("/logout", p.logout)
+	post("/rooms/:id/messages", p.postMessage)
+	r.Get("/*", p.fallback)
+}

@@ -1,0 +1,134 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+	"github.com/parleychat/parley/server/chat"
+)
+
+// lockRooms locks the rows of the batch's rooms in ascending id order and
+// returns their last_seq; a room that does not exist is absent.
+func lockRooms(ctx context.Context, tx *sqlx.Tx, reqs []*sendReq) (map[int64]int64, error) {
+	roomIDs := make([]int64, 0, len(reqs))
+	for _, r := range reqs {
+		roomIDs = append(roomIDs, r.msg.RoomID)
+	}
+	slices.Sort(roomIDs)
+	roomIDs = slices.Compact(roomIDs)
+	lastSeq := make(map[int64]int64, len(roomIDs))
+	rows, err := tx.QueryContext(ctx, `
+		SELECT id, last_seq FROM rooms WHERE id = ANY($1) ORDER BY id FOR UPDATE`, pq.Array(roomIDs))
+	if err != nil {
+		return nil, fmt.Errorf("postgres: send: lock rooms: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, last int64
+		if err := rows.Scan(&id, &last); err != nil {
+			return nil, fmt.Errorf("postgres: send: scan room: %w", err)
+		}
+		lastSeq[id] = last
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("postgres: send: lock rooms: %w", err)
+	}
+	return lastSeq, nil
+}
+
+// findSent returns the already committed messages carrying the batch's
+// idempotency keys. The OFFSET 0 fence keeps each lookup a probe of the
+// unique (room_id, user_id, client_id) index: flattened into a join, a
+// table without statistics yet can be planned as a scan of the sender's
+// whole history.
+func findSent(ctx context.Context, tx *sqlx.Tx, reqs []*sendReq, rooms map[int64]int64) (map[sendKey]*chat.Message, error) {
+	var roomIDs, userIDs []int64
+	var clientIDs []string
+	for _, r := range reqs {
+		if _, ok := rooms[r.msg.RoomID]; ok {
+			roomIDs = append(roomIDs, r.msg.RoomID)
+			userIDs = append(userIDs, r.msg.UserID)
+			clientIDs = append(clientIDs, r.msg.ClientID)
+		}
+	}
+	found := map[sendKey]*chat.Message{}
+	if len(roomIDs) == 0 {
+		return found, nil
+	}
+	var msgs []chat.Message
+	err := tx.SelectContext(ctx, &msgs, `SELECT `+messageColumns+`
+		FROM unnest($1::bigint[], $2::bigint[], $3::text[]) AS k(room_id, user_id, client_id)
+		CROSS JOIN LATERAL (
+			SELECT * FROM messages
+			WHERE room_id = k.room_id AND user_id = k.user_id AND client_id = k.client_id
+			OFFSET 0) AS m
+		JOIN users u ON u.id = m.user_id`,
+		pq.Array(roomIDs), pq.Array(userIDs), pq.Array(clientIDs))
+	if err != nil {
+		return nil, fmt.Errorf("postgres: send: find earlier sends: %w", err)
+	}
+	for i := range msgs {
+		m := &msgs[i]
+		found[sendKey{m.RoomID, m.User.ID, m.ClientID}] = m
+	}
+	return found, nil
+}
+
+// insertArrays holds the new messages of a batch column by column.
+type insertArrays struct {
+	rooms, seqs, users []int64
+	bodies, clients    []string
+}
+
+func (a *insertArrays) add(m chat.NewMessage, seq int64) {
+	a.rooms = append(a.rooms, m.RoomID)
+	a.seqs = append(a.seqs, seq)
+	a.users = append(a.users, m.UserID)
+	a.bodies = append(a.bodies, m.Body)
+	a.clients = append(a.clients, m.ClientID)
+}
+
+// insertSent writes the batch in one statement: the rooms' new last_seq,
+// the messages, and each sender's read marker moved up to their own newest
+// message (your own messages are never unread). A message whose key exists
+// already is skipped, and missing from the result.
+func insertSent(ctx context.Context, tx *sqlx.Tx, a *insertArrays, lastSeq map[int64]int64) (map[sendKey]*chat.Message, error) {
+	var roomIDs, lasts []int64
+	for id, last := range lastSeq {
+		roomIDs = append(roomIDs, id)
+		lasts = append(lasts, last)
+	}
+	var msgs []chat.Message
+	err := tx.SelectContext(ctx, &msgs, `
+		WITH r AS (
+			UPDATE rooms SET last_seq = v.last_seq
+			FROM unnest($1::bigint[], $2::bigint[]) AS v(id, last_seq)
+			WHERE rooms.id = v.id AND rooms.last_seq <> v.last_seq
+		), m AS (
+			INSERT INTO messages (room_id, seq, user_id, body, client_id)
+			SELECT * FROM unnest($3::bigint[], $4::bigint[], $5::bigint[], $6::text[], $7::text[])
+			ON CONFLICT (room_id, user_id, client_id) DO NOTHING
+			RETURNING *
+		), rd AS (
+			UPDATE room_users ru SET read_seq = v.seq
+			FROM (SELECT room_id, user_id, max(seq) AS seq
+			      FROM unnest($3::bigint[], $5::bigint[], $4::bigint[]) AS t(room_id, user_id, seq)
+			      GROUP BY room_id, user_id) AS v
+			WHERE ru.room_id = v.room_id AND ru.user_id = v.user_id AND ru.read_seq < v.seq
+		)
+		SELECT `+messageColumns+` FROM m JOIN users u ON u.id = m.user_id`,
+		pq.Array(roomIDs), pq.Array(lasts),
+		pq.Array(a.rooms), pq.Array(a.seqs), pq.Array(a.users), pq.Array(a.bodies), pq.Array(a.clients))
+	if err != nil {
+		return nil, wrap(err, "send: insert messages", "Room not found.")
+	}
+	inserted := make(map[sendKey]*chat.Message, len(msgs))
+	for i := range msgs {
+		m := &msgs[i]
+		inserted[sendKey{m.RoomID, m.User.ID, m.ClientID}] = m
+	}
+	return inserted, nil
+}
