@@ -62,19 +62,28 @@ func BenchmarkHotReads(b *testing.B) {
 	for _, rd := range reads {
 		for _, st := range stores {
 			b.Run(rd.name+"/"+st.name, func(b *testing.B) {
-				for range 3 { // warm
-					if err := rd.read(st.s); err != nil {
-						b.Fatal(err)
-					}
-				}
+				warm(b, rd.read, st.s)
 				before := e.db.QueryCount()
-				b.ResetTimer()
 				for b.Loop() {
 					if err := rd.read(st.s); err != nil {
 						b.Fatal(err)
 					}
 				}
 				b.ReportMetric(float64(e.db.QueryCount()-before)/float64(b.N), "queries/op")
+			})
+			// Many requests at once, as a server sees them: valkey-go
+			// pipelines concurrent round trips on one connection.
+			b.Run(rd.name+"Parallel/"+st.name, func(b *testing.B) {
+				warm(b, rd.read, st.s)
+				b.SetParallelism(16)
+				b.RunParallel(func(pb *testing.PB) {
+					for pb.Next() {
+						if err := rd.read(st.s); err != nil {
+							b.Error(err)
+							return
+						}
+					}
+				})
 			})
 		}
 	}
@@ -104,6 +113,15 @@ func BenchmarkHotReads(b *testing.B) {
 			}
 			b.ReportMetric(1-float64(queries)/float64(reads), "hit-rate")
 		})
+	}
+}
+
+func warm(b *testing.B, read func(cache.Store) error, s cache.Store) {
+	b.Helper()
+	for range 3 {
+		if err := read(s); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
 

@@ -173,7 +173,7 @@ func (p *Pages) fallback(c *fiber.Ctx) error {
 	if !p.layout.spa {
 		return p.errorPage(c, nil, chat.Errorf(chat.ENOTFOUND, "There is no page here."))
 	}
-	return p.page(c, fiber.StatusOK, "app", "Parley", &view{}, "")
+	return p.page(c, fiber.StatusOK, "app", "", &view{}, "")
 }
 
 func roomID(c *fiber.Ctx) (int64, bool) {

@@ -114,7 +114,8 @@ func splitShell(shell, link []byte) (pre, post, suffix []byte, ok bool) {
 	return pre, post, bytes.Clone(rest), true
 }
 
-// render executes the named template inside the layout.
+// render executes the named template inside the layout; an empty title
+// leaves the page titled by the product name alone.
 func (l *layout) render(name, title string, v *view) ([]byte, error) {
 	buf, _ := l.bufs.Get().(*bytes.Buffer)
 	if buf == nil {
@@ -123,7 +124,10 @@ func (l *layout) render(name, title string, v *view) ([]byte, error) {
 	defer l.bufs.Put(buf)
 	buf.Reset()
 	buf.Write(l.pre)
-	template.HTMLEscape(buf, []byte(title+" · Parley"))
+	if title != "" {
+		title += " · "
+	}
+	template.HTMLEscape(buf, []byte(title+"Parley"))
 	buf.Write(l.post)
 	if err := l.tmpl.ExecuteTemplate(buf, name, v); err != nil {
 		return nil, fmt.Errorf("pages: render %s: %w", name, err)

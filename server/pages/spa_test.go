@@ -52,7 +52,7 @@ func TestSPAShell(t *testing.T) {
 	t.Run("ClientRouteFallback", func(t *testing.T) {
 		for _, path := range []string{"/settings", "/rooms/12/members", "/index.html"} {
 			p := b.get(path)
-			if p.status != 200 || !strings.Contains(p.body, `src="/assets/index-a1b2.js"`) {
+			if p.status != 200 || !strings.Contains(p.body, `src="/assets/index-a1b2.js"`) || !strings.Contains(p.body, "<title>Parley</title>") {
 				t.Errorf("%s: got %d, want the SPA shell", path, p.status)
 			}
 			wantHTMLHeaders(t, p)

@@ -28,3 +28,7 @@ func (s *Server) limitAuth(c *fiber.Ctx) error {
 	}
 	return c.Next()
 }
+
+// LimitAuth is the sign-in rate limit as middleware, for the sign-in forms
+// of the server-rendered pages.
+func (s *Server) LimitAuth() fiber.Handler { return s.limitAuth }

@@ -4,10 +4,8 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"fmt"
 	"net"
 	"os/exec"
-	"strconv"
 	"testing"
 	"time"
 
@@ -123,12 +121,3 @@ func (s *Server) Stop() {
 	_ = s.cmd.Wait()
 	s.cmd = nil
 }
-
-// Port returns the server's port number.
-func (s *Server) Port() int {
-	_, p, _ := net.SplitHostPort(s.Addr)
-	n, _ := strconv.Atoi(p)
-	return n
-}
-
-func (s *Server) String() string { return fmt.Sprintf("redis-server on %s", s.Addr) }

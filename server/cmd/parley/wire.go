@@ -13,6 +13,7 @@ import (
 	"github.com/parleychat/parley/server/app"
 	"github.com/parleychat/parley/server/config"
 	"github.com/parleychat/parley/server/postgres"
+	"github.com/parleychat/parley/server/ratelimit"
 	"github.com/parleychat/parley/server/web"
 )
 
@@ -68,10 +69,17 @@ func wire(ctx context.Context, cfg *config.Config, log *slog.Logger) (_ *server,
 	stores := storeSet{users: store, sessions: store, rooms: store, messages: store}
 	checks := []web.Check{{Name: "postgres", Critical: true, Probe: db.Ping}}
 
-	rt, err := wireRealtime(ctx, s, cfg, log, reg, &stores, &checks)
+	client, err := newValkeyClient(cfg)
 	if err != nil {
 		return nil, err
 	}
+	var limiter ratelimit.Limiter = ratelimit.NewMemory()
+	if client != nil {
+		s.onClose(client.Close)
+		limiter = ratelimit.NewValkey(client, cfg.KeyPrefix)
+	}
+	attachRealtime, brokerCheck := wireRealtime(s, cfg, log, reg, client)
+	checks = append(checks, brokerCheck)
 
 	chatApp := app.New(app.Options{
 		Users:      stores.users,
@@ -82,7 +90,7 @@ func wire(ctx context.Context, cfg *config.Config, log *slog.Logger) (_ *server,
 		SessionTTL: cfg.SessionTTL,
 		Logger:     log,
 	})
-	wsHandler := rt.attach(chatApp)
+	wsHandler := attachRealtime(chatApp)
 
 	s.web, err = web.New(web.Options{
 		App:            chatApp,
@@ -95,6 +103,8 @@ func wire(ctx context.Context, cfg *config.Config, log *slog.Logger) (_ *server,
 		Checks:         checks,
 		WebSocket:      wsHandler,
 		Pprof:          cfg.Pprof,
+		AuthLimiter:    limiter,
+		AuthRate:       cfg.AuthRate,
 	})
 	if err != nil {
 		return nil, err

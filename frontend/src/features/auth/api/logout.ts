@@ -24,7 +24,8 @@ export function useLogout() {
         // Offline or already expired: the local data goes all the same.
       }
       await forgetSession(userId);
-      qc.clear();
+      // Not qc.clear(): the session gate watches the me query, which must stay.
+      qc.removeQueries({ predicate: (q) => q.queryKey[0] !== meKey[0] });
       qc.setQueryData(meKey, null);
     },
   });

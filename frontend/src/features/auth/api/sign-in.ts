@@ -27,7 +27,8 @@ function useAuthMutation<T extends object>(path: string) {
     onSuccess: async (user) => {
       // Whatever a previous session left in the caches is not this user's.
       await clearApiCaches();
-      qc.clear();
+      // Not qc.clear(): the session gate watches the me query, which must stay.
+      qc.removeQueries({ predicate: (q) => q.queryKey[0] !== meKey[0] });
       qc.setQueryData(meKey, user);
     },
   });

@@ -1,0 +1,179 @@
+package hub_test
+
+import (
+	"context"
+	"io"
+	"net"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/parleychat/parley/server/chat"
+	"github.com/parleychat/parley/server/hub"
+)
+
+// oneRoom is the application layer of the benchmark: everybody is in room
+// 1, and nothing is stored, so only the hub's own cost is measured.
+type oneRoom struct{}
+
+func (oneRoom) MyRooms(context.Context, *chat.User) ([]chat.Room, error) {
+	return []chat.Room{{ID: 1, Name: "bench", Kind: chat.RoomPublic}}, nil
+}
+func (oneRoom) Room(context.Context, *chat.User, int64) (*chat.Room, error) {
+	return &chat.Room{ID: 1}, nil
+}
+func (oneRoom) SendMessage(context.Context, *chat.User, int64, string, string) (*chat.Message, bool, error) {
+	return nil, false, chat.Errorf(chat.EFORBIDDEN, "read only")
+}
+func (oneRoom) Messages(context.Context, *chat.User, int64, chat.Page) ([]chat.Message, bool, error) {
+	return nil, false, nil
+}
+func (oneRoom) MarkRead(context.Context, *chat.User, int64, int64) error { return nil }
+
+// frameCounter reads a server's unmasked frames off the raw connection and
+// counts them, allocating nothing, so the benchmark's allocations are the
+// server's.
+type frameCounter struct {
+	n    atomic.Int64
+	conn net.Conn
+}
+
+func (f *frameCounter) run() {
+	buf := make([]byte, 64<<10)
+	var need int64 = -1 // bytes left of the current frame's payload; -1: header next
+	var hdr []byte
+	for {
+		n, err := f.conn.Read(buf)
+		if err != nil {
+			return
+		}
+		p := buf[:n]
+		for len(p) > 0 {
+			if need > 0 {
+				k := min(need, int64(len(p)))
+				need -= k
+				p = p[k:]
+				if need == 0 {
+					f.n.Add(1)
+					need = -1
+				}
+				continue
+			}
+			hdr = append(hdr, p[0])
+			p = p[1:]
+			if len(hdr) < 2 {
+				continue
+			}
+			l := int64(hdr[1] & 0x7f)
+			switch {
+			case l == 126 && len(hdr) < 4, l == 127 && len(hdr) < 10:
+				continue
+			case l == 126:
+				l = int64(hdr[2])<<8 | int64(hdr[3])
+			case l == 127:
+				l = 0
+				for _, b := range hdr[2:10] {
+					l = l<<8 | int64(b)
+				}
+			}
+			hdr = hdr[:0]
+			if need = l; need == 0 {
+				f.n.Add(1)
+				need = -1
+			}
+		}
+	}
+}
+
+// BenchmarkFanout sends one message at a time to a room of 1,000 live
+// WebSocket receivers in the same process; the custom metrics are per
+// delivered message.
+func BenchmarkFanout(b *testing.B) {
+	const receivers = 1000
+	h := hub.New(hub.Options{QueueSize: 512, Compression: false})
+	ctx, cancel := context.WithCancel(context.Background())
+	var run sync.WaitGroup
+	run.Add(1)
+	go func() {
+		defer run.Done()
+		_ = h.Run(ctx)
+	}()
+	srv := fiber.New(fiber.Config{DisableStartupMessage: true})
+	srv.Get("/ws", func(c *fiber.Ctx) error {
+		id, _ := strconv.ParseInt(c.Query("token"), 10, 64)
+		c.Locals(hub.UserLocal, &chat.User{ID: id, Username: "u" + c.Query("token")})
+		return c.Next()
+	}, h.Handler(oneRoom{}))
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	go func() { _ = srv.Listener(ln) }()
+	url := "ws://" + ln.Addr().String() + "/ws"
+
+	counters := make([]*frameCounter, receivers)
+	for i := range counters {
+		ws := dialRaw(b, url, strconv.Itoa(i+1))
+		counters[i] = &frameCounter{conn: ws.NetConn()}
+		go counters[i].run()
+	}
+	// Everyone has its ready frame: all are subscribed.
+	waitAll(b, counters, 1)
+	// Presence events of the connecting users are not part of the measure.
+	time.Sleep(200 * time.Millisecond)
+	base := make([]int64, receivers)
+	for i, c := range counters {
+		base[i] = c.n.Load()
+	}
+
+	msg := &chat.Message{RoomID: 1, User: chat.User{ID: 1, Username: "sender"},
+		Body: "a message of about the size a person types in a chat, give or take a few words", ClientID: "bench",
+		CreatedAt: time.Now().UTC()}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		m := *msg
+		m.Seq = int64(i + 1)
+		h.MessageCreated(ctx, &m)
+		if i%64 == 63 {
+			// Stay within the send queues, as live readers would.
+			waitAllFrom(b, counters, base, int64(i+1-128))
+		}
+	}
+	waitAllFrom(b, counters, base, int64(b.N))
+	b.StopTimer()
+	d := float64(b.N) * receivers
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/d, "ns/delivery")
+	b.ReportMetric(d/b.Elapsed().Seconds(), "deliveries/s")
+
+	sctx, scancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer scancel()
+	_ = h.Shutdown(sctx)
+	_ = srv.ShutdownWithTimeout(time.Second)
+	cancel()
+	run.Wait()
+}
+
+func waitAll(tb testing.TB, cs []*frameCounter, n int64) {
+	tb.Helper()
+	waitAllFrom(tb, cs, make([]int64, len(cs)), n)
+}
+
+func waitAllFrom(tb testing.TB, cs []*frameCounter, base []int64, n int64) {
+	tb.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for i, c := range cs {
+		for c.n.Load()-base[i] < n {
+			if time.Now().After(deadline) {
+				tb.Fatalf("receiver %d has %d frames, want %d", i, c.n.Load()-base[i], n)
+			}
+			time.Sleep(100 * time.Microsecond)
+		}
+	}
+}
+
+var _ = io.Discard
