@@ -82,6 +82,12 @@ describe('two users chat in real time', () => {
     await page.locator(`a[data-room-id="${b.id}"]`).click();
     await page.getByText('news 2').waitFor();
     await expect.poll(() => badge.count(), { timeout: 5_000 }).toBe(0);
+    // The read marker reached the server, not just the badge.
+    const unreadOf = async () => {
+      const { rooms } = await apiAs<{ rooms: { id: number; unread?: number }[] }>(baseURL, ben, 'GET', '/api/v1/rooms');
+      return rooms.find((r) => r.id === b.id)?.unread;
+    };
+    await expect.poll(unreadOf, { timeout: 5_000 }).toBe(0);
     await screenshot(page, 'sidebar-unread');
     await ctx.close();
   });

@@ -75,3 +75,34 @@ func TestNoCrossUserLeak(t *testing.T) {
 		})
 	})
 }
+
+// TestCallerCopies checks that a caller changing an answer it got does not
+// change what the next caller gets.
+func TestCallerCopies(t *testing.T) {
+	forEachCache(t, func(t *testing.T, e *env) {
+		u := e.user(t)
+		r := e.room(t, u, chat.RoomPublic)
+		e.send(t, r, u, "original")
+		t.Run("OK", func(t *testing.T) {
+			for range 3 {
+				rooms, err := e.a.UserRooms(bg(), u.ID)
+				noErr(t, err)
+				*rooms[0].Unread = 99
+				rooms[0].Name = "changed"
+				msgs, _, err := e.a.ListMessages(bg(), r.ID, chat.Page{})
+				noErr(t, err)
+				msgs[0].Body = "changed"
+			}
+			rooms, err := e.a.UserRooms(bg(), u.ID)
+			noErr(t, err)
+			want, err := e.inner.UserRooms(bg(), u.ID)
+			noErr(t, err)
+			same(t, "rooms", rooms, want)
+			msgs, _, err := e.a.ListMessages(bg(), r.ID, chat.Page{})
+			noErr(t, err)
+			if msgs[0].Body != "original" {
+				t.Fatalf("body = %q after a caller changed its copy; want \"original\"", msgs[0].Body)
+			}
+		})
+	})
+}

@@ -35,6 +35,7 @@ func TestClusterThroughNginx(t *testing.T) {
 			a := newAPIClient(t, c.url, sourceIP(k), fmt.Sprintf("client-%d", len(clients)))
 			clients = append(clients, a)
 			instanceOf[a] = inst
+			t.Logf("%s from %s lands on %s", a.name, a.ip, inst)
 		}
 		if len(seen) != replicas {
 			t.Fatalf("64 /24s reached %d replicas (%v), want %d", len(seen), seen, replicas)
@@ -90,22 +91,31 @@ func TestClusterThroughNginx(t *testing.T) {
 		sockets[i].ready(t)
 		inboxes[i] = newInbox(room.ID)
 	}
-	sendAll := func(from []int, round, perClient int) {
+	// sendAll writes perClient sends on each listed socket; it may run on
+	// another goroutine, so it reports instead of failing the test.
+	sendAll := func(from []int, round, perClient int) error {
 		for _, i := range from {
 			for j := range perClient {
-				sockets[i].send(t, map[string]any{
+				_ = sockets[i].conn.SetWriteDeadline(time.Now().Add(5 * time.Second))
+				err := sockets[i].conn.WriteJSON(map[string]any{
 					"type": "send", "room_id": room.ID,
 					"body":      fmt.Sprintf("%s says %d.%d", clients[i].name, round, j),
 					"client_id": fmt.Sprintf("%s-%d-%d", clients[i].name, round, j),
 				})
+				if err != nil {
+					return fmt.Errorf("%s: send: %w", clients[i].name, err)
+				}
 			}
 		}
+		return nil
 	}
 	const perClient = 5
 	total := int64(0)
 
 	if !t.Run("OKEveryoneReceivesEveryone", func(t *testing.T) {
-		sendAll([]int{0, 1, 2}, 1, perClient)
+		if err := sendAll([]int{0, 1, 2}, 1, perClient); err != nil {
+			t.Fatal(err)
+		}
 		total += int64(len(clients) * perClient)
 		for i := range clients {
 			inboxes[i].collect(t, sockets[i], total, 20*time.Second)
@@ -120,13 +130,18 @@ func TestClusterThroughNginx(t *testing.T) {
 	t.Run("OKDrainedReplicaClientsResumeElsewhere", func(t *testing.T) {
 		victim, old := clients[0], instanceOf[clients[0]]
 		seenBefore := total
+		// The others keep talking while the victim's replica drains and
+		// while the victim is away. Only this goroutine writes to their
+		// sockets until it is done.
+		sent := make(chan error, 1)
+		go func() { sent <- sendAll([]int{1, 2}, 2, perClient) }()
 		c.drain(t, old, 30*time.Second)
 		if code := sockets[0].closed(t, 10*time.Second); code != 1001 {
 			t.Errorf("drained replica closed the socket with %d, want 1001 (going away)", code)
 		}
-
-		// The others keep talking while the victim is away.
-		sendAll([]int{1, 2}, 2, perClient)
+		if err := <-sent; err != nil {
+			t.Fatal(err)
+		}
 		total += int64(2 * perClient)
 		for i := 1; i < len(clients); i++ {
 			inboxes[i].collect(t, sockets[i], total, 20*time.Second)
@@ -163,6 +178,7 @@ func TestClusterThroughNginx(t *testing.T) {
 		for seq := seenBefore + 1; seq <= total; seq++ {
 			want = append(want, seq)
 		}
+		t.Logf("%s moved from %s to %s; resume replayed seqs %v", victim.name, old, s.instance, replay.order)
 		if !slices.Equal(replay.order, want) {
 			t.Errorf("resume replayed seqs %v, want %v in order", replay.order, want)
 		}
@@ -171,7 +187,9 @@ func TestClusterThroughNginx(t *testing.T) {
 		}
 
 		// Live delivery reaches the resumed client on its new replica too.
-		sendAll([]int{1}, 3, 1)
+		if err := sendAll([]int{1}, 3, 1); err != nil {
+			t.Fatal(err)
+		}
 		total++
 		for i := range clients {
 			inboxes[i].collect(t, sockets[i], total, 20*time.Second)

@@ -2,7 +2,6 @@ package hub_test
 
 import (
 	"context"
-	"io"
 	"net"
 	"strconv"
 	"sync"
@@ -94,27 +93,8 @@ func (f *frameCounter) run() {
 // delivered message.
 func BenchmarkFanout(b *testing.B) {
 	const receivers = 1000
-	h := hub.New(hub.Options{QueueSize: 512, Compression: false})
-	ctx, cancel := context.WithCancel(context.Background())
-	var run sync.WaitGroup
-	run.Add(1)
-	go func() {
-		defer run.Done()
-		_ = h.Run(ctx)
-	}()
-	srv := fiber.New(fiber.Config{DisableStartupMessage: true})
-	srv.Get("/ws", func(c *fiber.Ctx) error {
-		id, _ := strconv.ParseInt(c.Query("token"), 10, 64)
-		c.Locals(hub.UserLocal, &chat.User{ID: id, Username: "u" + c.Query("token")})
-		return c.Next()
-	}, h.Handler(oneRoom{}))
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	go func() { _ = srv.Listener(ln) }()
-	url := "ws://" + ln.Addr().String() + "/ws"
-
+	url, h := startFake(b, hub.Options{QueueSize: 512})
+	ctx := context.Background()
 	counters := make([]*frameCounter, receivers)
 	for i := range counters {
 		ws := dialRaw(b, url, strconv.Itoa(i+1))
@@ -150,12 +130,45 @@ func BenchmarkFanout(b *testing.B) {
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/d, "ns/delivery")
 	b.ReportMetric(d/b.Elapsed().Seconds(), "deliveries/s")
 
-	sctx, scancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer scancel()
-	_ = h.Shutdown(sctx)
-	_ = srv.ShutdownWithTimeout(time.Second)
-	cancel()
-	run.Wait()
+}
+
+// startFake serves a hub over the oneRoom application layer; the token is
+// the user id.
+func startFake(tb testing.TB, o hub.Options) (string, *hub.Hub) {
+	tb.Helper()
+	h := hub.New(o)
+	ctx, cancel := context.WithCancel(context.Background())
+	var run sync.WaitGroup
+	run.Add(1)
+	go func() {
+		defer run.Done()
+		_ = h.Run(ctx)
+	}()
+	srv := fiber.New(fiber.Config{DisableStartupMessage: true})
+	srv.Get("/ws", func(c *fiber.Ctx) error {
+		id, _ := strconv.ParseInt(c.Query("token"), 10, 64)
+		c.Locals(hub.UserLocal, &chat.User{ID: id, Username: "u" + c.Query("token")})
+		return c.Next()
+	}, h.Handler(oneRoom{}))
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = srv.Listener(ln)
+	}()
+	tb.Cleanup(func() {
+		sctx, scancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer scancel()
+		_ = h.Shutdown(sctx)
+		_ = srv.ShutdownWithTimeout(time.Second)
+		<-done
+		cancel()
+		run.Wait()
+	})
+	return "ws://" + ln.Addr().String() + "/ws", h
 }
 
 func waitAll(tb testing.TB, cs []*frameCounter, n int64) {
@@ -175,5 +188,3 @@ func waitAllFrom(tb testing.TB, cs []*frameCounter, base []int64, n int64) {
 		}
 	}
 }
-
-var _ = io.Discard

@@ -175,8 +175,10 @@ func (c *conn) write(f *outFrame) error {
 		return err
 	}
 	if f.pm != nil {
-		// Compression is only on for prepared frames, so the deflate was
-		// done once for all receivers; it is a no-op unless negotiated.
+		if !f.compress {
+			return c.ws.WritePreparedMessage(f.pm)
+		}
+		// A no-op unless the client negotiated permessage-deflate.
 		c.ws.EnableWriteCompression(true)
 		err := c.ws.WritePreparedMessage(f.pm)
 		c.ws.EnableWriteCompression(false)

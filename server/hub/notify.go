@@ -148,14 +148,14 @@ func (h *Hub) deliverEnvelope(e envelope) {
 	}
 }
 
-// frame wraps encoded bytes for the fan-out, preparing the compressed form
-// once when the frame is big enough to be worth it.
+// frame wraps encoded bytes for the fan-out as a prepared message, so that
+// framing (and compression, for frames big enough to be worth it) happens
+// once per broadcast whatever the number of receivers.
 func (h *Hub) frame(data []byte, room, seq int64) *outFrame {
 	f := &outFrame{data: data, room: room, seq: seq}
-	if h.o.Compression && len(data) >= h.o.CompressionThreshold {
-		if pm, err := websocket.NewPreparedMessage(websocket.TextMessage, data); err == nil {
-			f.pm = pm
-		}
+	if pm, err := websocket.NewPreparedMessage(websocket.TextMessage, data); err == nil {
+		f.pm = pm
+		f.compress = h.o.Compression && len(data) >= h.o.CompressionThreshold
 	}
 	return f
 }

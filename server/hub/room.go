@@ -12,11 +12,14 @@ import (
 // the same pointer to every receiver.
 type outFrame struct {
 	data []byte
-	// pm is the frame prepared for compression, set only above the
-	// threshold so the deflate runs once per broadcast.
-	pm   *websocket.PreparedMessage
-	room int64
-	seq  int64
+	// pm holds the frame's wire forms, built once per broadcast: writing
+	// it needs neither an allocation nor the connection's write buffer.
+	pm *websocket.PreparedMessage
+	// compress is set above the threshold when compression is on, so the
+	// deflate too runs once per broadcast.
+	compress bool
+	room     int64
+	seq      int64
 }
 
 // room is this replica's view of one room: the local connections subscribed

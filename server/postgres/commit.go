@@ -24,25 +24,68 @@ var errSentBefore = errors.New("postgres: send: client_id sent before")
 // Order matters for correctness across replicas: the batch's rooms are
 // locked first, in ascending id order, so concurrent batches cannot deadlock
 // and each room's seq follows commit order. Seqs are then given to the new
-// sends and every write (rooms.last_seq, the messages, the senders' read
+// sends, and every write (rooms.last_seq, the messages, the senders' read
 // markers) goes out in one statement whose arrays keep the number of bind
 // parameters fixed whatever the batch size.
 //
-// Retried sends are rare, so the first attempt does not look for earlier
-// messages: it inserts with ON CONFLICT DO NOTHING, which the unique index
-// answers without a query plan that could go wrong. If any row was already
-// there, that attempt is rolled back (its seqs would leave a gap) and a
-// second one looks the earlier messages up while holding the room locks, so
+// Retried sends and sends to deleted rooms are rare, so the first attempt
+// does all of that in a single statement (three round trips with BEGIN and
+// COMMIT) and inserts with ON CONFLICT DO NOTHING, which the unique index
+// answers. If any row is missing from its result, that attempt is rolled
+// back (its seqs would leave a gap) and a second one locks the rooms, looks
+// the earlier messages up while holding the locks, and inserts the rest, so
 // a retry never takes a seq.
 func (s *Store) commitGroup(reqs []*sendReq) ([]sendResult, error) {
-	results, err := s.commitOnce(reqs, false)
+	results, err := s.commitFast(reqs)
 	if errors.Is(err, errSentBefore) {
-		results, err = s.commitOnce(reqs, true)
+		results, err = s.commitChecked(reqs)
 	}
 	return results, err
 }
 
-func (s *Store) commitOnce(reqs []*sendReq, lookup bool) ([]sendResult, error) {
+// commitFast is the single-statement attempt of commitGroup.
+func (s *Store) commitFast(reqs []*sendReq) ([]sendResult, error) {
+	ctx, cancel := context.WithTimeout(s.ctx, s.timeout)
+	defer cancel()
+	results := make([]sendResult, len(reqs))
+	var ins insertArrays
+	firstOf := map[sendKey]int{}
+	dupOf := map[int]int{}
+	for i, r := range reqs {
+		k := sendKey{r.msg.RoomID, r.msg.UserID, r.msg.ClientID}
+		if j, ok := firstOf[k]; ok {
+			dupOf[i] = j
+			continue
+		}
+		firstOf[k] = i
+		ins.add(r.msg, 0)
+	}
+	tx, err := s.primary.BeginTxx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: send: begin: %w", err)
+	}
+	defer tx.Rollback()
+	inserted, err := insertFast(ctx, tx, &ins)
+	if err != nil {
+		return nil, err
+	}
+	if len(inserted) != len(firstOf) {
+		return nil, errSentBefore
+	}
+	if err := fillResults(results, firstOf, dupOf, inserted); err != nil {
+		return nil, err
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("postgres: send: commit: %w", err)
+	}
+	s.batches.Add(1)
+	s.sends.Add(uint64(len(reqs)))
+	return results, nil
+}
+
+// commitChecked is the careful attempt of commitGroup: it answers sends to
+// missing rooms and sends already committed, and inserts only the rest.
+func (s *Store) commitChecked(reqs []*sendReq) ([]sendResult, error) {
 	ctx, cancel := context.WithTimeout(s.ctx, s.timeout)
 	defer cancel()
 	tx, err := s.primary.BeginTxx(ctx, nil)
@@ -55,13 +98,10 @@ func (s *Store) commitOnce(reqs []*sendReq, lookup bool) ([]sendResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	existing := map[sendKey]*chat.Message{}
-	if lookup {
-		if existing, err = findSent(ctx, tx, reqs, lastSeq); err != nil {
-			return nil, err
-		}
+	existing, err := findSent(ctx, tx, reqs, lastSeq)
+	if err != nil {
+		return nil, err
 	}
-
 	results := make([]sendResult, len(reqs))
 	var ins insertArrays
 	firstOf := map[sendKey]int{} // key → index of the request that inserts it
@@ -92,20 +132,10 @@ func (s *Store) commitOnce(reqs []*sendReq, lookup bool) ([]sendResult, error) {
 			return nil, err
 		}
 		if len(inserted) != len(ins.seqs) {
-			if lookup {
-				return nil, fmt.Errorf("postgres: send: %d of %d rows inserted while holding the room locks", len(inserted), len(ins.seqs))
-			}
-			return nil, errSentBefore
+			return nil, fmt.Errorf("postgres: send: %d of %d rows inserted while holding the room locks", len(inserted), len(ins.seqs))
 		}
-		for k, i := range firstOf {
-			m := inserted[k]
-			if m == nil {
-				return nil, fmt.Errorf("postgres: send: inserted row of room %d missing", k.room)
-			}
-			results[i] = sendResult{msg: m, created: true}
-		}
-		for i, j := range dupOf {
-			results[i] = sendResult{msg: copyMessage(results[j].msg), created: false}
+		if err := fillResults(results, firstOf, dupOf, inserted); err != nil {
+			return nil, err
 		}
 	}
 	if err := tx.Commit(); err != nil {
@@ -114,6 +144,22 @@ func (s *Store) commitOnce(reqs []*sendReq, lookup bool) ([]sendResult, error) {
 	s.batches.Add(1)
 	s.sends.Add(uint64(len(reqs)))
 	return results, nil
+}
+
+// fillResults answers the requests that inserted a message (created) and
+// those that repeated a key earlier in the same batch (not created).
+func fillResults(results []sendResult, firstOf map[sendKey]int, dupOf map[int]int, inserted map[sendKey]*chat.Message) error {
+	for k, i := range firstOf {
+		m := inserted[k]
+		if m == nil {
+			return fmt.Errorf("postgres: send: inserted row of room %d missing", k.room)
+		}
+		results[i] = sendResult{msg: m, created: true}
+	}
+	for i, j := range dupOf {
+		results[i] = sendResult{msg: copyMessage(results[j].msg), created: false}
+	}
+	return nil
 }
 
 // copyMessage gives each caller its own value, so that one caller changing

@@ -11,7 +11,9 @@ import (
 )
 
 // lockRooms locks the rows of the batch's rooms in ascending id order and
-// returns their last_seq; a room that does not exist is absent.
+// returns their last_seq; a room that does not exist is absent. FOR NO KEY
+// UPDATE serializes senders without blocking the key-share locks that
+// foreign key checks (a member joining) take on the room.
 func lockRooms(ctx context.Context, tx *sqlx.Tx, reqs []*sendReq) (map[int64]int64, error) {
 	roomIDs := make([]int64, 0, len(reqs))
 	for _, r := range reqs {
@@ -21,7 +23,7 @@ func lockRooms(ctx context.Context, tx *sqlx.Tx, reqs []*sendReq) (map[int64]int
 	roomIDs = slices.Compact(roomIDs)
 	lastSeq := make(map[int64]int64, len(roomIDs))
 	rows, err := tx.QueryContext(ctx, `
-		SELECT id, last_seq FROM rooms WHERE id = ANY($1) ORDER BY id FOR UPDATE`, pq.Array(roomIDs))
+		SELECT id, last_seq FROM rooms WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE`, pq.Array(roomIDs))
 	if err != nil {
 		return nil, fmt.Errorf("postgres: send: lock rooms: %w", err)
 	}
@@ -122,6 +124,54 @@ func insertSent(ctx context.Context, tx *sqlx.Tx, a *insertArrays, lastSeq map[i
 		SELECT `+messageColumns+` FROM m JOIN users u ON u.id = m.user_id`,
 		pq.Array(roomIDs), pq.Array(lasts),
 		pq.Array(a.rooms), pq.Array(a.seqs), pq.Array(a.users), pq.Array(a.bodies), pq.Array(a.clients))
+	if err != nil {
+		return nil, wrap(err, "send: insert messages", "Room not found.")
+	}
+	inserted := make(map[sendKey]*chat.Message, len(msgs))
+	for i := range msgs {
+		m := &msgs[i]
+		inserted[sendKey{m.RoomID, m.User.ID, m.ClientID}] = m
+	}
+	return inserted, nil
+}
+
+// insertFast locks the rooms, numbers the messages after each room's
+// last_seq in batch order, and writes everything in one statement. Rows for
+// a missing room, or whose key exists already, are missing from the result.
+//
+// Within one statement the lock still comes first: the locked CTE is the
+// only reader of last_seq, and under READ COMMITTED a row lock that had to
+// wait returns the row as the previous holder committed it.
+func insertFast(ctx context.Context, tx *sqlx.Tx, a *insertArrays) (map[sendKey]*chat.Message, error) {
+	var msgs []chat.Message
+	err := tx.SelectContext(ctx, &msgs, `
+		WITH k AS (
+			SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[])
+				WITH ORDINALITY AS k(room_id, user_id, body, client_id, ord)
+		), locked AS (
+			SELECT id, last_seq FROM rooms
+			WHERE id = ANY($1::bigint[])
+			ORDER BY id FOR NO KEY UPDATE
+		), n AS (
+			SELECT k.room_id, k.user_id, k.body, k.client_id,
+			       l.last_seq + row_number() OVER (PARTITION BY k.room_id ORDER BY k.ord) AS seq
+			FROM k JOIN locked l ON l.id = k.room_id
+		), r AS (
+			UPDATE rooms SET last_seq = x.seq
+			FROM (SELECT room_id, max(seq) AS seq FROM n GROUP BY room_id) AS x
+			WHERE rooms.id = x.room_id
+		), m AS (
+			INSERT INTO messages (room_id, seq, user_id, body, client_id)
+			SELECT room_id, seq, user_id, body, client_id FROM n
+			ON CONFLICT (room_id, user_id, client_id) DO NOTHING
+			RETURNING *
+		), rd AS (
+			UPDATE room_users ru SET read_seq = x.seq
+			FROM (SELECT room_id, user_id, max(seq) AS seq FROM n GROUP BY room_id, user_id) AS x
+			WHERE ru.room_id = x.room_id AND ru.user_id = x.user_id AND ru.read_seq < x.seq
+		)
+		SELECT `+messageColumns+` FROM m JOIN users u ON u.id = m.user_id`,
+		pq.Array(a.rooms), pq.Array(a.users), pq.Array(a.bodies), pq.Array(a.clients))
 	if err != nil {
 		return nil, wrap(err, "send: insert messages", "Room not found.")
 	}

@@ -133,7 +133,7 @@ func (s *Store) changeMessage(ctx context.Context, roomID, seq int64, change fun
 	}
 	defer tx.Rollback()
 	var rev int64
-	if err := tx.GetContext(ctx, &rev, `SELECT rev FROM rooms WHERE id = $1 FOR UPDATE`, roomID); err != nil {
+	if err := tx.GetContext(ctx, &rev, `SELECT rev FROM rooms WHERE id = $1 FOR NO KEY UPDATE`, roomID); err != nil {
 		return nil, wrap(err, "lock room", "Message not found.")
 	}
 	var m chat.Message

@@ -46,6 +46,15 @@ func TestSessions(t *testing.T) {
 		err := s.CreateSession(ctx, u.ID, live, time.Now().Add(time.Hour))
 		wantCode(t, err, chat.ECONFLICT)
 	})
+	t.Run("OKDeleteExpired", func(t *testing.T) {
+		n, err := s.DeleteExpiredSessions(ctx)
+		if err != nil || n != 1 {
+			t.Fatalf("deleted %d, %v; want the 1 expired session", n, err)
+		}
+		if _, err := s.FindSession(ctx, live); err != nil {
+			t.Fatalf("live session gone: %v", err)
+		}
+	})
 	t.Run("OKDelete", func(t *testing.T) {
 		if err := s.DeleteSession(ctx, live); err != nil {
 			t.Fatal(err)
