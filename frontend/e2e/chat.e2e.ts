@@ -41,11 +41,12 @@ describe('two users chat in real time', () => {
     await benPage.locator('article[data-seq="1"]').getByText('hello from ana <b>not bold</b>').waitFor({ timeout: 5_000 });
     await anaPage.locator('article[data-seq="1"]').waitFor({ timeout: 5_000 });
 
-    // Ben sees Ana typing, then answers.
+    // Ana sees Ben typing, then he answers.
     const benBox = benPage.getByRole('textbox', { name: 'Message #lobby' });
-    await anaBox.pressSequentially('typing…');
-    await benPage.getByText(/is typing/).waitFor({ timeout: 5_000 });
-    await benBox.fill('hi ana\nsecond line');
+    await benBox.pressSequentially('hi ana');
+    await anaPage.getByText('Ben is typing…').waitFor({ timeout: 5_000 });
+    await benBox.press('Shift+Enter');
+    await benBox.pressSequentially('second line');
     await benBox.press('Enter');
     await anaPage.locator('article[data-seq="2"]').getByText('second line', { exact: false }).waitFor({ timeout: 5_000 });
 

@@ -51,14 +51,15 @@ type Config struct {
 	WSSendRate             float64
 	WSSendBurst            int
 
-	Cache            bool
-	CacheStrict      bool
-	CacheTTLPublic   time.Duration
-	CacheTTLRoom     time.Duration
-	CacheTTLMember   time.Duration
-	CacheTTLUser     time.Duration
-	CacheTTLMessages time.Duration
-	CacheTTLSession  time.Duration
+	Cache           bool
+	CacheStrict     bool
+	CacheTTLPublic  time.Duration
+	CacheTTLRoom    time.Duration
+	CacheTTLMember  time.Duration
+	CacheTTLUser    time.Duration
+	CacheTTLPage    time.Duration
+	CacheTTLHistory time.Duration
+	CacheTTLSession time.Duration
 
 	Pprof bool
 }
@@ -105,14 +106,15 @@ func Load(getenv func(string) string) (*Config, error) {
 		WSSendRate:             r.floatIn("PARLEY_WS_SEND_RATE", 10, 0.1, 100000),
 		WSSendBurst:            r.intIn("PARLEY_WS_SEND_BURST", 20, 1, 100000),
 
-		Cache:            r.onOff("PARLEY_CACHE", true),
-		CacheStrict:      r.boolean("PARLEY_CACHE_STRICT", false),
-		CacheTTLPublic:   r.duration("PARLEY_CACHE_TTL_PUBLIC", 30*time.Second),
-		CacheTTLRoom:     r.duration("PARLEY_CACHE_TTL_ROOM", 10*time.Minute),
-		CacheTTLMember:   r.duration("PARLEY_CACHE_TTL_MEMBERSHIP", 10*time.Minute),
-		CacheTTLUser:     r.duration("PARLEY_CACHE_TTL_USER", 10*time.Minute),
-		CacheTTLMessages: r.duration("PARLEY_CACHE_TTL_MESSAGES", time.Hour),
-		CacheTTLSession:  r.duration("PARLEY_CACHE_TTL_SESSION", 5*time.Minute),
+		Cache:           r.onOff("PARLEY_CACHE", true),
+		CacheStrict:     r.boolean("PARLEY_CACHE_STRICT", false),
+		CacheTTLPublic:  r.duration("PARLEY_CACHE_TTL_PUBLIC", time.Minute),
+		CacheTTLRoom:    r.duration("PARLEY_CACHE_TTL_ROOM", 10*time.Minute),
+		CacheTTLMember:  r.duration("PARLEY_CACHE_TTL_MEMBERSHIP", 10*time.Minute),
+		CacheTTLUser:    r.duration("PARLEY_CACHE_TTL_USER", 10*time.Minute),
+		CacheTTLPage:    r.duration("PARLEY_CACHE_TTL_PAGE", 5*time.Minute),
+		CacheTTLHistory: r.duration("PARLEY_CACHE_TTL_HISTORY", time.Hour),
+		CacheTTLSession: r.duration("PARLEY_CACHE_TTL_SESSION", time.Minute),
 
 		Pprof: r.boolean("PARLEY_PPROF", false),
 	}

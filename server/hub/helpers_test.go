@@ -145,7 +145,11 @@ type client struct {
 
 func dial(tb testing.TB, url, token string) *client {
 	tb.Helper()
-	ws := dialRaw(tb, url, token)
+	return newClient(tb, dialRaw(tb, url, token))
+}
+
+// newClient starts reading events off ws.
+func newClient(tb testing.TB, ws *websocket.Conn) *client {
 	c := &client{tb: tb, ws: ws, events: make(chan event, 20000), closed: make(chan error, 1)}
 	go c.readLoop()
 	return c

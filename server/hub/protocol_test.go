@@ -84,12 +84,13 @@ func TestCompression(t *testing.T) {
 func TestKeepalive(t *testing.T) {
 	t.Run("OK", func(t *testing.T) {
 		url, _ := startFake(t, hub.Options{PingInterval: 50 * time.Millisecond, PongTimeout: 200 * time.Millisecond})
-		c := dial(t, url, "1")
+		ws := dialRaw(t, url, "1")
 		var pings atomic.Int32
-		c.ws.SetPingHandler(func(data string) error {
+		ws.SetPingHandler(func(data string) error {
 			pings.Add(1)
-			return c.ws.WriteControl(websocket.PongMessage, []byte(data), time.Now().Add(time.Second))
+			return ws.WriteControl(websocket.PongMessage, []byte(data), time.Now().Add(time.Second))
 		})
+		c := newClient(t, ws)
 		c.next(wait, "ready")
 		// Answering pings keeps the connection open past the pong timeout.
 		c.none(600*time.Millisecond, "error")
@@ -105,9 +106,14 @@ func TestKeepalive(t *testing.T) {
 		time.Sleep(500 * time.Millisecond)
 		_ = ws.SetReadDeadline(time.Now().Add(wait))
 		for {
-			if _, _, err := ws.ReadMessage(); err != nil {
-				return
+			_, _, err := ws.ReadMessage()
+			if err == nil {
+				continue
 			}
+			if ne, ok := err.(net.Error); ok && ne.Timeout() {
+				t.Fatal("connection still open long after the pong timeout")
+			}
+			return
 		}
 	})
 }

@@ -48,10 +48,13 @@ func setValidators(c *fiber.Ctx, etag string) {
 }
 
 // notModified answers 304 when the caller already holds etag.
-func notModified(c *fiber.Ctx, etag string) bool {
+func (s *Server) notModified(c *fiber.Ctx, etag string) bool {
 	setValidators(c, etag)
 	if matches(c.Get(fiber.HeaderIfNoneMatch), etag) {
 		c.Status(fiber.StatusNotModified)
+		if s.counted != nil {
+			s.counted(c.Route().Path)
+		}
 		return true
 	}
 	return false
@@ -65,7 +68,7 @@ func (s *Server) sendCacheable(c *fiber.Ctx, v any) error {
 	if err != nil {
 		return err
 	}
-	if notModified(c, etagOf(body)) {
+	if s.notModified(c, etagOf(body)) {
 		return nil
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)

@@ -59,7 +59,7 @@ func (s *Server) listMessages(c *fiber.Ctx) error {
 		strconv.AppendInt(nil, int64(p.Limit), 10),
 		strconv.AppendBool(nil, p.Forward),
 	)
-	if notModified(c, etag) {
+	if s.notModified(c, etag) {
 		return nil
 	}
 	msgs, more, err := s.app.Messages(c.UserContext(), u, id, p)

@@ -46,6 +46,9 @@ type Options struct {
 	// client address per minute; a nil limiter or a zero rate means none.
 	AuthLimiter ratelimit.Limiter
 	AuthRate    int
+	// OnNotModified counts each 304 by route pattern; nil counts nothing
+	// beyond the request metrics.
+	OnNotModified func(route string)
 }
 
 // Server is the HTTP face of one replica.
@@ -60,6 +63,7 @@ type Server struct {
 	instance string
 	limiter  ratelimit.Limiter
 	authRate int
+	counted  func(route string)
 }
 
 // New builds the Fiber app with every API route registered.
@@ -81,6 +85,7 @@ func New(o Options) (*Server, error) {
 		instance: o.Instance,
 		limiter:  o.AuthLimiter,
 		authRate: o.AuthRate,
+		counted:  o.OnNotModified,
 	}
 	m, err := newHTTPMetrics(o.Registry)
 	if err != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/valkey-io/valkey-go"
 
@@ -20,6 +21,12 @@ func newValkeyClient(cfg *config.Config) (valkey.Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("VALKEY_URL: %w", err)
 	}
+	// Decoded answers are kept in front of the client-side cache anyway, so
+	// its default of 128 MiB per connection would mostly hold duplicates.
+	opt.CacheSizeEachConn = 32 << 20
+	// A hung Valkey must be noticed quickly: callers then fall back to
+	// PostgreSQL and local delivery.
+	opt.ConnWriteTimeout = 2 * time.Second
 	client, err := valkey.NewClient(opt)
 	if err != nil {
 		return nil, fmt.Errorf("connect to Valkey at VALKEY_URL: %w", err)

@@ -80,6 +80,13 @@ func wire(ctx context.Context, cfg *config.Config, log *slog.Logger) (_ *server,
 	}
 	attachRealtime, brokerCheck := wireRealtime(s, cfg, log, reg, client)
 	checks = append(checks, brokerCheck)
+	var countNotModified func(route string)
+	if cfg.Cache {
+		cached, check, counter := wireCache(cfg, log, reg, client, store)
+		stores = storeSet{users: cached, sessions: cached, rooms: cached, messages: cached}
+		checks = append(checks, check)
+		countNotModified = counter
+	}
 
 	chatApp := app.New(app.Options{
 		Users:      stores.users,
@@ -105,6 +112,7 @@ func wire(ctx context.Context, cfg *config.Config, log *slog.Logger) (_ *server,
 		Pprof:          cfg.Pprof,
 		AuthLimiter:    limiter,
 		AuthRate:       cfg.AuthRate,
+		OnNotModified:  countNotModified,
 	})
 	if err != nil {
 		return nil, err

@@ -26,7 +26,6 @@ export function Composer(props: {
     if (blank || tooLong || props.disabled) return;
     onSend(body);
     setBody('');
-    lastTyping.current = 0;
   };
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
     // isComposing: Enter that confirms an IME composition is not a send.
