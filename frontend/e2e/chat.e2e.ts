@@ -92,4 +92,49 @@ describe('two users chat in real time', () => {
     await screenshot(page, 'sidebar-unread');
     await ctx.close();
   });
+
+  it('OKPrivateRoomAndDirectMessage', async () => {
+    const ana = await register(baseURL, 'ana');
+    const ben = await register(baseURL, 'ben');
+    const anaCtx = await signedInContext(browser, baseURL, ana);
+    const benCtx = await signedInContext(browser, baseURL, ben);
+    const anaPage = await anaCtx.newPage();
+    const benPage = await benCtx.newPage();
+    const errors = [...watchErrors(anaPage), ...watchErrors(benPage)];
+    await benPage.goto(`${baseURL}/`);
+    await benPage.getByText('Pick a room on the left').waitFor();
+    await anaPage.goto(`${baseURL}/`);
+
+    // A private room, and Ben invited to it by name.
+    await anaPage.getByRole('button', { name: '+ New room' }).click();
+    await anaPage.getByLabel('Name').fill('hideout');
+    await anaPage.getByLabel(/Private/).check();
+    await anaPage.getByRole('button', { name: 'Create' }).click();
+    await anaPage.getByRole('button', { name: 'Invite' }).click();
+    await anaPage.getByLabel('Find people').fill(ben.username);
+    await anaPage.getByRole('button', { name: new RegExp(ben.username) }).click();
+    await anaPage.getByText('Added.').waitFor();
+    await screenshot(anaPage, 'invite');
+    await anaPage.keyboard.press('Escape');
+    await benPage.getByRole('link', { name: /hideout/ }).waitFor({ timeout: 10_000 });
+
+    // A direct message found through user search; Ben's sidebar gets it live.
+    await anaPage.getByRole('button', { name: '+ Direct message' }).click();
+    await anaPage.getByLabel('Find people').fill(ben.username);
+    await anaPage.getByRole('button', { name: new RegExp(ben.username) }).click();
+    // The direct room is named after the other person.
+    const dmBox = anaPage.getByRole('textbox', { name: `Message ${ben.username}` });
+    await dmBox.fill('just between us');
+    await dmBox.press('Enter');
+    const dmLink = benPage.locator('.room-section').filter({ hasText: 'Direct messages' }).getByRole('link');
+    await dmLink.first().waitFor({ timeout: 10_000 });
+    // Ana is online: her presence dot says so.
+    await benPage.locator('.room-section').filter({ hasText: 'Direct messages' }).getByRole('img', { name: 'online' }).waitFor({ timeout: 10_000 });
+    await dmLink.first().click();
+    await benPage.getByText('just between us').waitFor();
+    await screenshot(benPage, 'direct-message-room');
+    expect(errors).toEqual([]);
+    await anaCtx.close();
+    await benCtx.close();
+  });
 });

@@ -8,9 +8,13 @@ reloadOnPreloadError();
 
 const container = document.getElementById('root');
 if (!container) throw new Error('index.html has no #root');
+// The server's first paint already says whether anyone is signed in: a page
+// header without "Signed in as" means no session, so the app can skip a
+// /me request that would only answer 401.
+const signedOut = container.querySelector('.ssr .bar') !== null && container.querySelector('.ssr .who') === null;
 // createRoot, not hydrateRoot: the server may have put a plain-HTML first
 // paint in #root, and the app replaces it rather than adopting it.
-createRoot(container).render(<App />);
+createRoot(container).render(<App knownSignedOut={signedOut} />);
 
 if (import.meta.env.PROD) {
   window.addEventListener('load', () => void registerServiceWorker());

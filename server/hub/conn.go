@@ -21,22 +21,33 @@ const (
 	maxReplayBuffered = 4096
 )
 
-// conn is one live WebSocket. Its reader runs in the handler goroutine, its
-// writer in a goroutine of its own; everything else only queues frames.
+// conn is one live WebSocket. Its reader runs in the handler goroutine; a
+// writer goroutine runs only while frames wait, so an idle connection costs
+// one goroutine and no queue. Everything else only queues frames.
 type conn struct {
-	h     *Hub
-	ws    *websocket.Conn
-	user  chat.User
-	ctx   context.Context
-	stop  context.CancelFunc
-	queue chan *outFrame
-	done  chan struct{}
+	h    *Hub
+	ws   *websocket.Conn
+	user chat.User
+	ctx  context.Context
+	stop context.CancelFunc
+	done chan struct{}
 
 	closeOnce sync.Once
 	closeCode int
 	closeText string
 
-	mu    sync.Mutex
+	mu sync.Mutex
+	// q is the send queue, bounded by QueueSize. writing says a writer
+	// goroutine is draining it; finished that the close frame went out.
+	q        []*outFrame
+	writing  bool
+	finished bool
+	writers  sync.WaitGroup
+	// wake tells a lingering writer that frames arrived.
+	wake chan struct{}
+	// spare is the writer's other buffer, swapped with q on each drain so a
+	// busy connection queues without allocating.
+	spare []*outFrame
 	rooms map[int64]*connRoom
 	// early holds user events that arrive before ready is queued.
 	early   []*outFrame
@@ -73,7 +84,7 @@ func (c *conn) offer(f *outFrame) bool {
 	}
 	if st.replaying {
 		if len(st.buf) >= maxReplayBuffered {
-			c.close(closeTryLater, "too far behind, reconnect and resume")
+			c.closeLocked(closeTryLater, "too far behind, reconnect and resume")
 			return false
 		}
 		st.buf = append(st.buf, f)
@@ -106,25 +117,38 @@ func (c *conn) push(f *outFrame) {
 	c.pushLocked(f)
 }
 
+// pingFrame in a queue asks the writer for a protocol ping.
+var pingFrame = &outFrame{}
+
 // pushLocked never waits: a client that cannot keep up is disconnected (it
 // will resume) rather than allowed to slow anyone else.
 func (c *conn) pushLocked(f *outFrame) bool {
-	select {
-	case c.queue <- f:
-		return true
-	default:
-		c.h.m.slowClosed.Inc()
-		c.close(closeTryLater, "send queue full, reconnect and resume")
+	if c.closed() {
 		return false
 	}
+	if len(c.q) >= c.h.o.QueueSize {
+		c.h.m.slowClosed.Inc()
+		c.closeLocked(closeTryLater, "send queue full, reconnect and resume")
+		return false
+	}
+	c.q = append(c.q, f)
+	c.kickLocked()
+	return true
 }
 
 // close asks the writer to send a close frame and stop; the first reason
 // wins.
 func (c *conn) close(code int, text string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.closeLocked(code, text)
+}
+
+func (c *conn) closeLocked(code int, text string) {
 	c.closeOnce.Do(func() {
 		c.closeCode, c.closeText = code, text
 		close(c.done)
+		c.kickLocked()
 	})
 }
 
@@ -137,54 +161,11 @@ func (c *conn) closed() bool {
 	}
 }
 
-// writeLoop is the only goroutine that writes data frames to the socket.
-func (c *conn) writeLoop() {
-	ping := time.NewTicker(c.h.o.PingInterval)
-	defer ping.Stop()
-	for {
-		select {
-		case f := <-c.queue:
-			if err := c.write(f); err != nil {
-				c.close(closeGoingAway, "write failed")
-				c.finish()
-				return
-			}
-		case <-ping.C:
-			if err := c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(c.h.o.WriteTimeout)); err != nil {
-				c.close(closeGoingAway, "ping failed")
-				c.finish()
-				return
-			}
-		case <-c.done:
-			c.finish()
-			return
-		}
-	}
-}
-
-// finish sends the close frame and gives the client a moment to answer it
-// before the reader gives up.
-func (c *conn) finish() {
-	msg := websocket.FormatCloseMessage(c.closeCode, c.closeText)
-	_ = c.ws.WriteControl(websocket.CloseMessage, msg, time.Now().Add(time.Second))
-	_ = c.ws.SetReadDeadline(time.Now().Add(closeGrace))
-}
-
-func (c *conn) write(f *outFrame) error {
-	if err := c.ws.SetWriteDeadline(time.Now().Add(c.h.o.WriteTimeout)); err != nil {
-		return err
-	}
-	if f.pm != nil {
-		if !f.compress {
-			return c.ws.WritePreparedMessage(f.pm)
-		}
-		// A no-op unless the client negotiated permessage-deflate.
-		c.ws.EnableWriteCompression(true)
-		err := c.ws.WritePreparedMessage(f.pm)
-		c.ws.EnableWriteCompression(false)
-		return err
-	}
-	return c.ws.WriteMessage(websocket.TextMessage, f.data)
+// queued is the length of the send queue.
+func (c *conn) queued() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.q)
 }
 
 // start queues the ready frame, then whatever waited for it.

@@ -105,3 +105,32 @@ func TestPresence(t *testing.T) {
 		}
 	})
 }
+
+func TestEditDelete(t *testing.T) {
+	t.Run("OK", func(t *testing.T) {
+		r := single(t, hub.Options{})
+		ctx := context.Background()
+		alice, _ := newUser(t, r.App)
+		bob, tb := newUser(t, r.App)
+		room := newRoom(t, r.App, alice, chat.RoomPublic, bob)
+		cb := dial(t, r.URL, tb)
+		cb.next(wait, "ready")
+		m, _, err := r.App.SendMessage(ctx, alice, room.ID, "first draft", "e1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		cb.next(wait, "message")
+		if _, err := r.App.EditMessage(ctx, alice, room.ID, m.Seq, "final"); err != nil {
+			t.Fatal(err)
+		}
+		if e := cb.next(wait, "message_edited"); e.Msg == nil || e.Msg.Seq != m.Seq || e.Msg.Body != "final" || e.Msg.EditedAt == nil {
+			t.Fatalf("message_edited = %+v", e.Msg)
+		}
+		if err := r.App.DeleteMessage(ctx, alice, room.ID, m.Seq); err != nil {
+			t.Fatal(err)
+		}
+		if e := cb.next(wait, "message_deleted"); e.RoomID != room.ID || e.Seq != m.Seq {
+			t.Fatalf("message_deleted = %+v", e)
+		}
+	})
+}

@@ -162,10 +162,11 @@ func (h *Hub) replay(ctx context.Context, ch Chat, c *conn, id, since int64) err
 // margin for live traffic, so a long replay paces itself instead of
 // overflowing the queue.
 func (c *conn) waitRoom(ctx context.Context, n int) error {
-	limit := cap(c.queue) - n - cap(c.queue)/4
+	size := c.h.o.QueueSize
+	limit := size - n - size/4
 	t := time.NewTicker(5 * time.Millisecond)
 	defer t.Stop()
-	for len(c.queue) > max(limit, 0) {
+	for c.queued() > max(limit, 0) {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()

@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -14,6 +16,7 @@ import (
 
 	"github.com/fasthttp/websocket"
 	"github.com/gofiber/fiber/v2"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/parleychat/parley/server/app"
 	"github.com/parleychat/parley/server/chat"
@@ -28,6 +31,8 @@ type replica struct {
 	App *app.App
 	Hub *hub.Hub
 	URL string
+	// Reg holds the hub's metrics when the test asked for them.
+	Reg *prometheus.Registry
 }
 
 // newReplica starts a replica on the database dsn. o's Broker and Presence
@@ -39,6 +44,9 @@ func newReplica(tb testing.TB, dsn string, o hub.Options) *replica {
 		Users: store, Sessions: store, Rooms: store, Messages: store,
 		Passwords: app.PasswordParams{MemoryKiB: 64, Time: 1, Threads: 1},
 	})
+	if o.Logger == nil {
+		o.Logger = quietLog
+	}
 	h := hub.New(o)
 	a.SetNotifier(h)
 	a.SetPresence(h)
@@ -83,6 +91,10 @@ func newReplica(tb testing.TB, dsn string, o hub.Options) *replica {
 	})
 	return &replica{App: a, Hub: h, URL: "ws://" + ln.Addr().String() + "/ws"}
 }
+
+// quietLog keeps expected warnings (a Redis stopped on purpose) out of the
+// test output; errors still show.
+var quietLog = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
 
 var userSeq atomic.Int64
 

@@ -15,8 +15,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-
 	"github.com/parleychat/parley/server/chat"
 	"github.com/parleychat/parley/server/inmem"
 )
@@ -41,8 +39,9 @@ type Broker interface {
 	Subscribe(ctx context.Context, topics ...string) error
 	// Unsubscribe stops receiving topics.
 	Unsubscribe(ctx context.Context, topics ...string) error
-	// Run calls deliver for every payload received until ctx ends. deliver
-	// must not keep payload after it returns.
+	// Run calls deliver for every payload received until ctx ends. The
+	// payload is deliver's to keep and nobody may change it afterwards;
+	// deliver never blocks and never calls the broker back.
 	Run(ctx context.Context, deliver func(topic string, payload []byte)) error
 	// Check reports whether the broker can currently carry messages.
 	Check(ctx context.Context) error
@@ -64,102 +63,23 @@ type Presence interface {
 	Run(ctx context.Context, gone func(userID int64)) error
 }
 
-// Options configure a Hub. Zero values take the documented defaults.
-type Options struct {
-	Broker   Broker
-	Presence Presence
-	Logger   *slog.Logger
-	// PingInterval is how often a protocol ping is sent (25s).
-	PingInterval time.Duration
-	// PongTimeout is how long a connection may stay silent (60s).
-	PongTimeout time.Duration
-	// WriteTimeout bounds each write to a client (10s).
-	WriteTimeout time.Duration
-	// ReadLimit is the largest client frame in bytes (16 KiB); bigger
-	// closes the connection with 1009.
-	ReadLimit int64
-	// QueueSize is each connection's send queue (256 frames); a full queue
-	// closes the connection with 1013.
-	QueueSize int
-	// Compression negotiates permessage-deflate when the client offers it.
-	Compression bool
-	// CompressionThreshold is the smallest frame compressed (1024 bytes).
-	CompressionThreshold int
-	// SendRate and SendBurst limit each connection's sends (10/s, 20).
-	SendRate  float64
-	SendBurst int
-	// ReorderWait is how long a message that arrives ahead of a missing seq
-	// is held before it is delivered anyway (250ms).
-	ReorderWait time.Duration
-	// Registerer receives the hub's metrics; nil registers nothing.
-	Registerer prometheus.Registerer
-}
-
-// DefaultOptions returns the defaults; Broker and Presence stay nil, which
-// New replaces by the in-process ones of a single replica.
-func DefaultOptions() Options {
-	return Options{
-		PingInterval:         25 * time.Second,
-		PongTimeout:          60 * time.Second,
-		WriteTimeout:         10 * time.Second,
-		ReadLimit:            16 << 10,
-		QueueSize:            256,
-		Compression:          true,
-		CompressionThreshold: 1024,
-		SendRate:             10,
-		SendBurst:            20,
-		ReorderWait:          250 * time.Millisecond,
-	}
-}
-
-func (o *Options) fill() {
-	d := DefaultOptions()
-	if o.PingInterval <= 0 {
-		o.PingInterval = d.PingInterval
-	}
-	if o.PongTimeout <= 0 {
-		o.PongTimeout = d.PongTimeout
-	}
-	if o.WriteTimeout <= 0 {
-		o.WriteTimeout = d.WriteTimeout
-	}
-	if o.ReadLimit <= 0 {
-		o.ReadLimit = d.ReadLimit
-	}
-	if o.QueueSize <= 0 {
-		o.QueueSize = d.QueueSize
-	}
-	if o.CompressionThreshold <= 0 {
-		o.CompressionThreshold = d.CompressionThreshold
-	}
-	if o.SendRate <= 0 {
-		o.SendRate = d.SendRate
-	}
-	if o.SendBurst <= 0 {
-		o.SendBurst = d.SendBurst
-	}
-	if o.ReorderWait <= 0 {
-		o.ReorderWait = d.ReorderWait
-	}
-	if o.Logger == nil {
-		o.Logger = slog.Default()
-	}
-}
-
 const numShards = 64
 
 // Hub keeps this replica's live connections and delivers events to them.
 type Hub struct {
-	o       Options
-	log     *slog.Logger
-	broker  Broker
-	pres    Presence
-	origin  uint64
-	m       *metrics
-	rooms   [numShards]roomShard
-	users   [numShards]userShard
-	pubq    chan pubItem
-	ctlq    chan envelope
+	o      Options
+	log    *slog.Logger
+	broker Broker
+	pres   Presence
+	origin uint64
+	m      *metrics
+	rooms  [numShards]roomShard
+	users  [numShards]userShard
+	pubq   chan pubItem
+	ctlq   chan envelope
+	// trackMu makes "not closing, so count this connection" atomic against
+	// Shutdown, which a WaitGroup alone cannot.
+	trackMu sync.Mutex
 	conns   sync.WaitGroup
 	closing atomic.Bool
 	// pubFailing is set while publishes fail, to log an outage once.
@@ -233,10 +153,14 @@ func (h *Hub) Run(ctx context.Context) error {
 	}
 	var wg sync.WaitGroup
 	errc := make(chan error, 2)
-	wg.Add(3 + publishWorkers)
+	wg.Add(4 + publishWorkers)
 	go func() {
 		defer wg.Done()
 		h.controlLoop(ctx)
+	}()
+	go func() {
+		defer wg.Done()
+		h.pingLoop(ctx)
 	}()
 	go func() {
 		defer wg.Done()
@@ -267,58 +191,6 @@ func (h *Hub) Run(ctx context.Context) error {
 	}
 }
 
-func (h *Hub) publishLoop(ctx context.Context) {
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case it := <-h.pubq:
-			pctx, cancel := context.WithTimeout(ctx, h.o.WriteTimeout)
-			err := h.broker.Publish(pctx, it.topic, it.payload)
-			cancel()
-			switch {
-			case err == nil:
-				if h.pubFailing.CompareAndSwap(true, false) {
-					h.log.Info("hub: publishing again")
-				}
-			case ctx.Err() != nil:
-				return
-			default:
-				h.m.publishErrors.Inc()
-				// Once per outage: the broker's own health says the rest.
-				if h.pubFailing.CompareAndSwap(false, true) {
-					h.log.Warn("hub: publish failing; remote clients will catch up by resume", "topic", it.topic, "err", err)
-				}
-			}
-		}
-	}
-}
-
-// controlLoop applies remote joins and leaves off the broker's receive
-// path, because they (un)subscribe on the broker themselves.
-func (h *Hub) controlLoop(ctx context.Context) {
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case e := <-h.ctlq:
-			h.deliverEnvelope(e)
-		}
-	}
-}
-
-// publish delivers payload to this replica's connections at once and queues
-// it for the other replicas; it never waits on the broker.
-func (h *Hub) publish(topic string, payload []byte) {
-	h.deliver(payload)
-	select {
-	case h.pubq <- pubItem{topic: topic, payload: payload}:
-	default:
-		h.m.publishErrors.Inc()
-		h.log.Warn("hub: publish queue full; remote clients will catch up by resume", "topic", topic)
-	}
-}
-
 // Check reports whether the broker is healthy, for readiness probes.
 func (h *Hub) Check(ctx context.Context) error {
 	if err := h.broker.Check(ctx); err != nil {
@@ -330,7 +202,9 @@ func (h *Hub) Check(ctx context.Context) error {
 // Shutdown refuses new connections, closes every open one with 1001 and
 // waits for their goroutines to end or ctx to expire.
 func (h *Hub) Shutdown(ctx context.Context) error {
+	h.trackMu.Lock()
 	h.closing.Store(true)
+	h.trackMu.Unlock()
 	h.eachConn(func(c *conn) { c.close(closeGoingAway, "server shutting down, reconnect") })
 	done := make(chan struct{})
 	go func() {
@@ -353,6 +227,17 @@ func (h *Hub) Online(ctx context.Context, userIDs []int64) (map[int64]bool, erro
 		return nil, fmt.Errorf("hub: presence: %w", err)
 	}
 	return m, nil
+}
+
+// track counts a new connection unless the hub is shutting down.
+func (h *Hub) track() bool {
+	h.trackMu.Lock()
+	defer h.trackMu.Unlock()
+	if h.closing.Load() {
+		return false
+	}
+	h.conns.Add(1)
+	return true
 }
 
 func (h *Hub) chat() Chat {

@@ -113,7 +113,7 @@ func TestSend(t *testing.T) {
 		cm.none(300*time.Millisecond, "message")
 	})
 	t.Run("ErrRateLimited", func(t *testing.T) {
-		r := single(t, hub.Options{SendRate: 1, SendBurst: 3})
+		r := single(t, hub.Options{SendRate: 0.001, SendBurst: 3}) // no refill during the test
 		alice, ta := newUser(t, r.App)
 		room := newRoom(t, r.App, alice, chat.RoomPublic)
 		c := dial(t, r.URL, ta)

@@ -79,6 +79,14 @@ func (h *Hub) presenceGone(userID int64) {
 	}
 	ctx, cancel := context.WithTimeout(h.baseCtx, callTimeout)
 	defer cancel()
+	if len(h.userConnsOf(userID)) > 0 {
+		// Our own claim lapsed (Valkey was away longer than its TTL) while
+		// the user is still here: claim again rather than announce.
+		if _, err := h.pres.Connect(ctx, userID); err != nil {
+			h.log.Warn("hub: presence reclaim", "user", userID, "err", err)
+		}
+		return
+	}
 	rooms, err := ch.MyRooms(ctx, &chat.User{ID: userID})
 	if err != nil {
 		h.log.Warn("hub: rooms of a user gone offline", "user", userID, "err", err)

@@ -4,12 +4,12 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"fmt"
 	"net"
 	"os/exec"
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	vk "github.com/valkey-io/valkey-go"
 
 	"github.com/parleychat/parley/server/hub"
@@ -62,9 +62,12 @@ func cluster(tb testing.TB, n int, addr string, o hub.Options) []*replica {
 	for i := range out {
 		ro := o
 		client := redisClient(tb, addr)
-		ro.Broker = valkey.NewBroker(client, prefix, nil)
-		ro.Presence = valkey.NewPresence(client, prefix, 0, nil)
+		ro.Broker = valkey.NewBroker(client, prefix, quietLog)
+		ro.Presence = valkey.NewPresence(client, prefix, 0, quietLog)
+		reg := prometheus.NewRegistry()
+		ro.Registerer = reg
 		out[i] = newReplica(tb, dsn, ro)
+		out[i].Reg = reg
 	}
 	for _, r := range out {
 		waitReady(tb, r.Hub)
@@ -139,4 +142,21 @@ func (r *privateRedis) stop() {
 	r.cmd = nil
 }
 
-var _ = fmt.Sprint
+// metric sums the samples of a counter a replica's hub registered.
+func metric(tb testing.TB, r *replica, name string) float64 {
+	tb.Helper()
+	mfs, err := r.Reg.Gather()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var sum float64
+	for _, mf := range mfs {
+		if mf.GetName() != name {
+			continue
+		}
+		for _, m := range mf.GetMetric() {
+			sum += m.GetCounter().GetValue()
+		}
+	}
+	return sum
+}

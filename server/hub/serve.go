@@ -51,22 +51,21 @@ func (h *Hub) recoverConn(ws *fws.Conn) {
 
 func (h *Hub) serve(ch Chat, ws *fws.Conn) {
 	u, _ := ws.Locals(UserLocal).(*chat.User)
-	if u == nil || h.closing.Load() {
-		code, text := closePolicy, "unauthenticated"
-		if u != nil {
-			code, text = closeGoingAway, "server shutting down, reconnect"
-		}
-		_ = ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, text), time.Now().Add(time.Second))
+	if u == nil {
+		refuse(ws, closePolicy, "unauthenticated")
 		return
 	}
-	h.conns.Add(1)
+	if !h.track() {
+		refuse(ws, closeGoingAway, "server shutting down, reconnect")
+		return
+	}
 	defer h.conns.Done()
 	c := &conn{
 		h:       h,
 		ws:      ws.Conn,
 		user:    *u,
-		queue:   make(chan *outFrame, h.o.QueueSize),
 		done:    make(chan struct{}),
+		wake:    make(chan struct{}, 1),
 		rooms:   make(map[int64]*connRoom),
 		limiter: newTokenBucket(h.o.SendRate, h.o.SendBurst),
 	}
@@ -80,15 +79,9 @@ func (h *Hub) serve(ch Chat, ws *fws.Conn) {
 	_ = ws.SetReadDeadline(time.Now().Add(h.o.PongTimeout))
 	ws.SetPongHandler(func(string) error { return c.extendRead() })
 
-	var writer sync.WaitGroup
-	writer.Add(1)
-	go func() {
-		defer writer.Done()
-		c.writeLoop()
-	}()
 	defer func() {
 		c.close(closeGoingAway, "closing")
-		writer.Wait()
+		c.writers.Wait()
 		h.disconnect(c)
 	}()
 
@@ -100,6 +93,10 @@ func (h *Hub) serve(ch Chat, ws *fws.Conn) {
 		c.close(closeGoingAway, "server shutting down, reconnect")
 	}
 	h.readLoop(ch, c)
+}
+
+func refuse(ws *fws.Conn, code int, text string) {
+	_ = ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, text), time.Now().Add(time.Second))
 }
 
 func (c *conn) extendRead() error {
@@ -146,8 +143,7 @@ func (h *Hub) connect(ch Chat, c *conn) error {
 	}
 	ready := readyEvent{Type: "ready", User: c.user, Rooms: make(map[string]int64, len(rooms))}
 	for _, r := range rooms {
-		ready.Rooms[strconv.FormatInt(r.ID, 10)] = r.LastSeq
-		h.joinRoom(ctx, c, r.ID, r.LastSeq, true)
+		ready.Rooms[strconv.FormatInt(r.ID, 10)] = h.joinRoom(ctx, c, r.ID, r.LastSeq, true)
 	}
 	data, err := encode(ready)
 	if err != nil {

@@ -13,15 +13,19 @@ func roomTopic(id int64) string { return "room:" + strconv.FormatInt(id, 10) }
 func userTopic(id int64) string { return "user:" + strconv.FormatInt(id, 10) }
 
 // joinRoom subscribes c to a room; known is the last seq the client already
-// has. While buffering, live events wait in the connection until the caller
-// flushes them (after ready, or after a replay).
-func (h *Hub) joinRoom(ctx context.Context, c *conn, id, known int64, buffering bool) {
+// has. It returns the seq live delivery continues after: known, or later if
+// this replica already delivered messages past it (they are committed, so
+// the client can read them from history). While buffering, live events wait
+// in the connection until the caller flushes them (after ready, or after a
+// replay).
+func (h *Hub) joinRoom(ctx context.Context, c *conn, id, known int64, buffering bool) int64 {
 	c.mu.Lock()
-	if c.rooms[id] != nil {
+	if st := c.rooms[id]; st != nil {
 		c.mu.Unlock()
-		return
+		return st.delivered
 	}
-	c.rooms[id] = &connRoom{delivered: known, replaying: buffering}
+	st := &connRoom{delivered: known, replaying: buffering}
+	c.rooms[id] = st
 	c.mu.Unlock()
 
 	s := h.roomShard(id)
@@ -33,12 +37,18 @@ func (h *Hub) joinRoom(ctx context.Context, c *conn, id, known int64, buffering 
 		s.rooms[id] = r
 	}
 	r.mu.Lock()
+	from := max(known, r.last)
+	// Set under the room lock: no message of the room can slip in between.
+	c.mu.Lock()
+	st.delivered = max(st.delivered, from)
+	c.mu.Unlock()
 	r.conns[c] = struct{}{}
 	r.mu.Unlock()
 	s.mu.Unlock()
 	if created {
 		h.syncRoomSub(ctx, id)
 	}
+	return from
 }
 
 // leaveRoom unsubscribes c from a room.

@@ -111,8 +111,10 @@ func newHTTPClient(n int) *http.Client {
 			DialContext:         d.DialContext,
 			MaxIdleConns:        2000,
 			MaxIdleConnsPerHost: 2000,
-			IdleConnTimeout:     60 * time.Second,
-			DisableCompression:  true,
+			// Below the server's 30 s read timeout, which answers an idle
+			// keep-alive connection with an unsolicited 500 and closes it.
+			IdleConnTimeout:    20 * time.Second,
+			DisableCompression: true,
 		},
 	}
 }

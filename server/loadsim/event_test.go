@@ -64,8 +64,10 @@ func TestParseMetrics(t *testing.T) {
 process_cpu_seconds_total 12.5
 process_resident_memory_bytes 1.048576e+08
 parley_ws_connections 200
-parley_cache_requests_total{kind="room",result="hit"} 90
-parley_cache_requests_total{kind="room",result="miss"} 10
+parley_cache_requests_total{level="l1",kind="room",result="hit"} 90
+parley_cache_requests_total{level="l1",kind="room",result="miss"} 10
+parley_cache_requests_total{level="l2",kind="room",result="hit"} 6
+parley_cache_requests_total{level="l2",kind="room",result="miss"} 4
 parley_cache_hits_total{kind="user"} 5
 parley_cache_latency_seconds_bucket{le="0.1",result="hit"} 999
 `
@@ -75,7 +77,8 @@ parley_cache_latency_seconds_bucket{le="0.1",result="hit"} 999
 		}
 		for k, want := range map[string]float64{
 			"process_cpu_seconds_total": 12.5, "process_resident_memory_bytes": 104857600,
-			"parley_ws_connections": 200, "cache_hits": 95, "cache_misses": 10,
+			"parley_ws_connections": 200, "cache_hits:l1": 90, "cache_misses:l1": 10,
+			"cache_hits:l2": 6, "cache_misses:l2": 4, "cache_hits:": 5,
 		} {
 			if got := m[k]; got != want {
 				t.Fatalf("%s = %v, want %v", k, got, want)

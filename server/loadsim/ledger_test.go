@@ -87,7 +87,8 @@ func TestLedger(t *testing.T) {
 		if got, want := s.b.Watermarks()[7], int64(10); got != want {
 			t.Fatalf("b resumes from %d, want %d", got, want)
 		}
-		s.b.Deliver(7, 11, at1, at1.Add(time.Second), true) // the resume replay
+		s.b.Finalize()
+		s.b.Deliver(7, 11, at1, at1.Add(time.Second), true) // the final resume's replay
 		s.b.Deliver(7, 12, at2, at2.Add(time.Second), true) // replayed again: not a duplicate
 		loss := s.verify()
 		c := s.l.Counts()
@@ -95,7 +96,25 @@ func TestLedger(t *testing.T) {
 			t.Fatalf("loss %+v counts %+v, want nothing lost, 1 recovered", loss, c)
 		}
 		if got, want := s.l.Delivery.Snapshot().N, uint64(3); got != want {
-			t.Fatalf("latency samples %d, want %d: replays carry no delivery latency", got, want)
+			t.Fatalf("latency samples %d, want %d: final replays carry no delivery latency", got, want)
+		}
+	})
+	t.Run("OKGapResumed", func(t *testing.T) {
+		s := newStream(t)
+		at1, at2 := s.send(1), s.send(2)
+		if gap := s.b.Deliver(7, 12, at2, at2.Add(time.Millisecond), false); !gap {
+			t.Fatal("seq 12 after 10 not reported as a gap")
+		}
+		if gap := s.b.Deliver(7, 11, at1, at1.Add(50*time.Millisecond), true); gap {
+			t.Fatal("a replay reported as a gap")
+		}
+		d := s.l.Delivery.Snapshot()
+		if got, want := d.N, uint64(2); got != want {
+			t.Fatalf("latency samples %d, want %d: a replay after a gap is a delivery", got, want)
+		}
+		assertNear(t, 1, d.Quantile(1), 50, 0)
+		if c := s.l.Counts(); c.Recovered != 1 || c.OutOfOrder != 1 {
+			t.Fatalf("counts %+v, want 1 recovered, 1 out of order", c)
 		}
 	})
 	t.Run("ErrDuplicated", func(t *testing.T) {

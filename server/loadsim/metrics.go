@@ -10,20 +10,22 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
 // ServerSample is the server side at one instant, summed over replicas.
 type ServerSample struct {
-	At          time.Time
-	CPUSeconds  float64 // process CPU time, user + system
-	RSSBytes    float64
-	WSConns     float64 // parley_ws_connections, when exported
-	CacheHits   float64 // parley_cache_* series naming a hit
-	CacheMisses float64 // parley_cache_* series naming a miss
-	HasCPU      bool
-	HasWS       bool
-	HasCache    bool
+	At         time.Time
+	CPUSeconds float64 // process CPU time, user + system
+	RSSBytes   float64
+	WSConns    float64 // parley_ws_connections, when exported
+	// Cache holds hits and misses of parley_cache_* series per cache level
+	// (the "level" label; "" when there is none).
+	Cache    map[string]*[2]float64
+	HasCPU   bool
+	HasWS    bool
+	HasCache bool
 }
 
 // sampler reads the server's state from /proc when its pids are known,
@@ -33,6 +35,22 @@ type sampler struct {
 	urls   []string
 	pids   []int
 	client *http.Client
+	mu     sync.Mutex
+	errMsg string // the first failed scrape, for the report
+}
+
+func (s *sampler) firstError() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.errMsg
+}
+
+func (s *sampler) noteError(err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.errMsg == "" {
+		s.errMsg = err.Error()
+	}
 }
 
 func (s *sampler) sample(ctx context.Context) ServerSample {
@@ -40,6 +58,9 @@ func (s *sampler) sample(ctx context.Context) ServerSample {
 	for _, u := range s.urls {
 		m, err := s.scrape(ctx, u)
 		if err != nil {
+			if ctx.Err() == nil {
+				s.noteError(err)
+			}
 			continue
 		}
 		if v, ok := m["process_cpu_seconds_total"]; ok {
@@ -51,9 +72,28 @@ func (s *sampler) sample(ctx context.Context) ServerSample {
 			out.WSConns += v
 			out.HasWS = true
 		}
-		if v, ok := m["cache_hits"]; ok {
-			out.CacheHits += v
-			out.CacheMisses += m["cache_misses"]
+		for k, v := range m {
+			level, ok := strings.CutPrefix(k, "cache_hits:")
+			miss := false
+			if !ok {
+				level, miss = strings.CutPrefix(k, "cache_misses:")
+			}
+			if !ok && !miss {
+				continue
+			}
+			if out.Cache == nil {
+				out.Cache = make(map[string]*[2]float64)
+			}
+			c := out.Cache[level]
+			if c == nil {
+				c = new([2]float64)
+				out.Cache[level] = c
+			}
+			if miss {
+				c[1] += v
+			} else {
+				c[0] += v
+			}
 			out.HasCache = true
 		}
 	}
@@ -71,8 +111,8 @@ func (s *sampler) sample(ctx context.Context) ServerSample {
 }
 
 // scrape sums each metric over its labels; parley_cache_* samples are
-// also added up into "cache_hits" and "cache_misses" by whether the name
-// or a label value says hit or miss.
+// also added up into "cache_hits:<level>" and "cache_misses:<level>" by
+// whether the name or a label value says hit or miss.
 func (s *sampler) scrape(ctx context.Context, url string) (map[string]float64, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
@@ -84,7 +124,8 @@ func (s *sampler) scrape(ctx context.Context, url string) (map[string]float64, e
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("metrics: %s: status %d", url, resp.StatusCode)
+		b, _ := io.ReadAll(io.LimitReader(resp.Body, 400))
+		return nil, fmt.Errorf("metrics: %s: status %d: %s", url, resp.StatusCode, bytes.TrimSpace(b))
 	}
 	return parseMetrics(resp.Body)
 }
@@ -119,11 +160,12 @@ func parseMetrics(r io.Reader) (map[string]float64, error) {
 		if strings.HasPrefix(name, "parley_cache_") && !strings.HasSuffix(name, "_bucket") &&
 			!strings.HasSuffix(name, "_sum") && !strings.HasSuffix(name, "_count") {
 			low := strings.ToLower(key)
+			level := labelValue(key, "level")
 			switch {
 			case strings.Contains(low, "miss"):
-				out["cache_misses"] += v
+				out["cache_misses:"+level] += v
 			case strings.Contains(low, "hit"):
-				out["cache_hits"] += v
+				out["cache_hits:"+level] += v
 			}
 		}
 	}
@@ -131,6 +173,19 @@ func parseMetrics(r io.Reader) (map[string]float64, error) {
 		return nil, fmt.Errorf("metrics: read: %w", err)
 	}
 	return out, nil
+}
+
+// labelValue returns the value of label name in a sample key, or "".
+func labelValue(key, name string) string {
+	i := strings.Index(key, name+`="`)
+	if i < 0 || (i > 0 && key[i-1] != '{' && key[i-1] != ',') {
+		return ""
+	}
+	rest := key[i+len(name)+2:]
+	if j := strings.IndexByte(rest, '"'); j >= 0 {
+		return rest[:j]
+	}
+	return ""
 }
 
 // procStat reads a process's CPU seconds and RSS bytes from /proc.

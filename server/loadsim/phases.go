@@ -6,6 +6,10 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -36,8 +40,11 @@ func (r *runner) execute(ctx context.Context) (*Result, error) {
 	}()
 
 	r.startUsers(phaseCtx, actCtx, 0, cfg.Users)
+	close(r.steady)
 	s1 := r.sampler.sample(ctx)
+	box1 := sampleBox()
 	c1 := r.ledger.Counts()
+	win := r.snapshots()
 	self1, _, _ := procStat(os.Getpid())
 	r.mu.Lock()
 	ready, failed := r.ready, r.setupFailed
@@ -64,6 +71,7 @@ func (r *runner) execute(ctx context.Context) (*Result, error) {
 		sleepCtx(phaseCtx, cfg.Duration)
 	}
 	s2 := r.sampler.sample(ctx)
+	box2 := sampleBox()
 	c2 := r.ledger.Counts()
 	self2, selfRSS, _ := procStat(os.Getpid())
 	connected := r.ws.Connected.Load()
@@ -100,16 +108,28 @@ func (r *runner) execute(ctx context.Context) (*Result, error) {
 		res.LoadGen.CPUCores = round3((self2 - self1) / steady)
 	}
 	res.LoadGen.RSSMB = round3(selfRSS / (1 << 20))
-	dsnap, asnap, hsnap := r.ledger.Delivery.Snapshot(), r.ledger.Ack.Snapshot(), r.http.All.Snapshot()
-	res.Delivery, res.Ack = dsnap.Summary(), asnap.Summary()
-	res.deliveryCDF, res.ackCDF, res.httpCDF = dsnap.CDF(), asnap.CDF(), hsnap.CDF()
+	all := r.snapshots()
 	res.HTTP = r.http.Result()
+	res.WholeRun = WholeRun{Delivery: all[0].Summary(), Ack: all[1].Summary(), HTTP: all[2].Summary(), HTTPActions: all[3].Summary()}
+	if search == nil {
+		// The steady window, without the ramp's sign-ups and first reads.
+		for i := range all {
+			all[i] = all[i].Sub(win[i])
+		}
+		res.HTTP.Latency, res.HTTP.ActionLatency = all[2].Summary(), all[3].Summary()
+	}
+	res.Delivery, res.Ack = all[0].Summary(), all[1].Summary()
+	res.deliveryCDF, res.ackCDF, res.httpCDF = all[0].CDF(), all[1].CDF(), all[3].CDF()
 	res.WS = WSResult{Connects: r.ws.Connects.Load(), ConnectFailures: r.ws.ConnectFailures.Load(),
-		Drops: r.ws.Drops.Load(), Planned: r.ws.Planned.Load()}
+		Drops: r.ws.Drops.Load(), Planned: r.ws.Planned.Load(), GapResumes: r.ws.GapResumes.Load()}
 	r.ws.mu.Lock()
 	res.WS.ServerErrors = r.ws.errors
 	r.ws.mu.Unlock()
 	res.Server = serverResult(before, s1, s2, prog.peakRSS(), connected, len(cfg.ServerPIDs) > 0)
+	res.Box = boxResult(box1, box2, res.Server.CPUCores, res.LoadGen.CPUCores, runtime.NumCPU())
+	if e := r.sampler.firstError(); e != "" {
+		res.Notes = append(res.Notes, "metrics endpoint: "+e)
+	}
 	if cfg.ProfileCPU > 0 {
 		if profile == nil {
 			res.Notes = append(res.Notes, "no CPU profile: /debug/pprof/profile is not served by the target")
@@ -120,6 +140,9 @@ func (r *runner) execute(ctx context.Context) (*Result, error) {
 	}
 	if !s2.HasCPU {
 		res.Notes = append(res.Notes, "server CPU unknown: no process_cpu_seconds_total and no pid")
+	}
+	for _, ex := range res.Messages.Examples[:min(3, len(res.Messages.Examples))] {
+		res.Notes = append(res.Notes, r.checkHistory(ctx, ex))
 	}
 	if res.Messages.Unverified > 0 {
 		res.Notes = append(res.Notes, fmt.Sprintf("%d receivers could not finish their final resume; their misses are not counted as losses", res.Messages.Unverified))
@@ -136,6 +159,30 @@ func (r *runner) execute(ctx context.Context) (*Result, error) {
 		res.Failures = append(res.Failures, "search: not even the first step held the SLOs")
 	}
 	return res, nil
+}
+
+// checkHistory asks the HTTP API, as the rooms' owner, whether a lost
+// message is in the room's history: it tells a fan-out or replay fault
+// from a message that was acked but never stored.
+func (r *runner) checkHistory(ctx context.Context, roomSeq string) string {
+	room, seq, ok := strings.Cut(roomSeq, "/")
+	n, err := strconv.ParseInt(seq, 10, 64)
+	if !ok || err != nil {
+		return "lost " + roomSeq + ": malformed"
+	}
+	var ans messagesAnswer
+	path := "/api/v1/rooms/" + room + "/messages?limit=1&after_seq=" + strconv.FormatInt(n-1, 10)
+	if _, err := r.dir.owner.do(ctx, call{action: "check_lost", method: http.MethodGet, path: path, accept: []int{200}, out: &ans}); err != nil {
+		return fmt.Sprintf("lost %s: history check failed: %v", roomSeq, err)
+	}
+	found := len(ans.Messages) > 0 && ans.Messages[0].Seq == n
+	return fmt.Sprintf("lost %s: in the room's history over HTTP: %v (GET %s)", roomSeq, found, path)
+}
+
+// snapshots freezes the delivery, ack, HTTP and HTTP-without-setup
+// histograms, in that order.
+func (r *runner) snapshots() [4]*Snapshot {
+	return [4]*Snapshot{r.ledger.Delivery.Snapshot(), r.ledger.Ack.Snapshot(), r.http.All.Snapshot(), r.http.Actions.Snapshot()}
 }
 
 // drain waits for outstanding acks, then gives deliveries a moment.
@@ -193,18 +240,14 @@ func serverResult(before, s1, s2 ServerSample, peak float64, conns int64, fromPr
 	out.RSSBeforeMB = round3(before.RSSBytes / mb)
 	out.RSSEndMB = round3(s2.RSSBytes / mb)
 	out.RSSPeakMB = round3(max(peak, s2.RSSBytes) / mb)
-	if conns > 0 && s2.RSSBytes > 0 {
+	if conns > 0 && s2.RSSBytes > before.RSSBytes {
 		out.RSSPerConnKB = round3((s2.RSSBytes - before.RSSBytes) / float64(conns) / 1024)
 	}
 	if s2.HasWS {
 		out.WSConnections = s2.WSConns
 	}
 	if s2.HasCache {
-		h, m := s2.CacheHits-before.CacheHits, s2.CacheMisses-before.CacheMisses
-		out.CacheHits, out.CacheMisses = h, m
-		if h+m > 0 {
-			out.CacheHitRate = round3(h / (h + m))
-		}
+		out.CacheHitRate, out.CacheLevels = cacheRates(before.Cache, s2.Cache)
 	}
 	return out
 }
@@ -230,4 +273,32 @@ func fetchProfile(ctx context.Context, c *http.Client, target string, d time.Dur
 		return nil
 	}
 	return b
+}
+
+// cacheRates returns the hit rate per cache level between two samples and
+// the overall one: the share of first-level lookups that never reached the
+// store, i.e. that did not miss the last level. Levels sort by name (l1,
+// l2, …).
+func cacheRates(before, after map[string]*[2]float64) (float64, map[string]CacheLevel) {
+	levels := make([]string, 0, len(after))
+	out := make(map[string]CacheLevel, len(after))
+	for lv, c := range after {
+		h, m := c[0], c[1]
+		if b := before[lv]; b != nil {
+			h, m = h-b[0], m-b[1]
+		}
+		cl := CacheLevel{Hits: h, Misses: m, HitRate: -1}
+		if h+m > 0 {
+			cl.HitRate = round3(h / (h + m))
+		}
+		out[lv] = cl
+		levels = append(levels, lv)
+	}
+	slices.Sort(levels)
+	first, last := out[levels[0]], out[levels[len(levels)-1]]
+	lookups := first.Hits + first.Misses
+	if lookups <= 0 {
+		return -1, out
+	}
+	return round3(1 - last.Misses/lookups), out
 }

@@ -14,6 +14,7 @@ type progress struct {
 	mu     sync.Mutex
 	peak   float64
 	last   ServerSample
+	box    boxSample
 	counts Counts
 	deliv  *Snapshot
 	reqs   int64
@@ -21,7 +22,7 @@ type progress struct {
 }
 
 func newProgress(r *runner, first ServerSample) *progress {
-	return &progress{r: r, last: first, peak: first.RSSBytes, deliv: r.ledger.Delivery.Snapshot()}
+	return &progress{r: r, last: first, peak: first.RSSBytes, deliv: r.ledger.Delivery.Snapshot(), box: sampleBox()}
 }
 
 func (p *progress) peakRSS() float64 {
@@ -46,6 +47,7 @@ func (p *progress) loop(ctx context.Context, start time.Time) {
 func (p *progress) line(ctx context.Context, start time.Time) {
 	r := p.r
 	s := r.sampler.sample(ctx)
+	box := sampleBox()
 	c := r.ledger.Counts()
 	d := r.ledger.Delivery.Snapshot()
 	reqs, fails := r.http.Totals()
@@ -59,13 +61,14 @@ func (p *progress) line(ctx context.Context, start time.Time) {
 	ready, failed := r.ready, r.setupFailed
 	r.mu.Unlock()
 	fmt.Fprintf(r.cfg.Log,
-		"[%4.0fs] users %d ready %d failed, %d sockets | sent %.0f/s acked %d pending %d | delivered %.0f/s p50 %.1fms p99 %.1fms | http %.0f/s fail %d | drops %d | server cpu %.2f rss %.0fMB\n",
+		"[%4.0fs] users %d ready %d failed, %d sockets | sent %.0f/s acked %d pending %d | delivered %.0f/s p50 %.1fms p99 %.1fms | http %.0f/s fail %d | drops %d | server cpu %.2f rss %.0fMB | box busy %.2f, postgres %.2f\n",
 		time.Since(start).Seconds(), ready, failed, r.ws.Connected.Load(),
 		float64(c.Sent-p.counts.Sent)/dt, c.Acked, r.ledger.Pending(),
 		float64(c.Delivered-p.counts.Delivered)/dt, win.Quantile(0.5), win.Quantile(0.99),
-		float64(reqs-p.reqs)/dt, fails, r.ws.Drops.Load(), cpu, s.RSSBytes/(1<<20))
+		float64(reqs-p.reqs)/dt, fails, r.ws.Drops.Load(), cpu, s.RSSBytes/(1<<20),
+		(box.busy-p.box.busy)/dt, max(0, box.postgres-p.box.postgres)/dt)
 	p.mu.Lock()
 	p.peak = max(p.peak, s.RSSBytes)
 	p.mu.Unlock()
-	p.last, p.counts, p.deliv, p.reqs, p.fails = s, c, d, reqs, fails
+	p.last, p.counts, p.deliv, p.reqs, p.fails, p.box = s, c, d, reqs, fails, box
 }

@@ -16,6 +16,7 @@ type Receiver struct {
 	rooms    map[int64]*roomRecv
 	conn     map[int64]int64 // room → highest seq on the current connection
 	verified bool
+	final    bool // the final resume is under way: its replays carry no latency
 }
 
 type roomRecv struct {
@@ -75,9 +76,12 @@ func (r *Receiver) Joined(room, lastSeq int64) {
 
 // Deliver records the receipt of seq in room on the current connection.
 // replay says it came in answer to a resume. sentAt is the send time the
-// body carried (zero when unknown); only live first receipts count for
-// latency.
-func (r *Receiver) Deliver(room, seq int64, sentAt, now time.Time, replay bool) {
+// body carried (zero when unknown). The first receipt of a message counts
+// for latency, live or replayed (a replay after a gap is what a person
+// waits for), except replays of the final resume, which only exist
+// because the run stopped. gap says a live message skipped seqs: the
+// moment a client resumes.
+func (r *Receiver) Deliver(room, seq int64, sentAt, now time.Time, replay bool) (gap bool) {
 	l := r.ledger
 	r.mu.Lock()
 	st := r.rooms[room]
@@ -89,7 +93,7 @@ func (r *Receiver) Deliver(room, seq int64, sentAt, now time.Time, replay bool) 
 		if !replay && !sentAt.IsZero() {
 			l.Delivery.Record(now.Sub(sentAt))
 		}
-		return
+		return false
 	}
 	if st.has(seq) {
 		r.mu.Unlock()
@@ -101,24 +105,33 @@ func (r *Receiver) Deliver(room, seq int64, sentAt, now time.Time, replay bool) 
 		default:
 			l.duplicated.Add(1)
 		}
-		return
+		return false
 	}
+	gap = !replay && seq > st.wm+1
 	st.mark(seq)
 	if last := r.conn[room]; seq < last {
 		l.outOfOrder.Add(1)
 	} else {
 		r.conn[room] = seq
 	}
+	final := r.final
 	r.mu.Unlock()
 	l.delivered.Add(1)
 	if replay {
 		l.replayed.Add(1)
 		l.recovered.Add(1)
-		return
 	}
-	if !sentAt.IsZero() {
+	if !sentAt.IsZero() && !(replay && final) {
 		l.Delivery.Record(now.Sub(sentAt))
 	}
+	return gap
+}
+
+// Finalize marks the start of the final resume.
+func (r *Receiver) Finalize() {
+	r.mu.Lock()
+	r.final = true
+	r.mu.Unlock()
 }
 
 // Watermarks returns, per room, the seq up to which everything arrived:

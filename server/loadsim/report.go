@@ -35,7 +35,7 @@ func (r *Result) WriteFiles(dir string) error {
 }
 
 // TableHeader is the header of the one-line-per-run table that Row fills.
-const TableHeader = "| run | users (ready) | msg/s in | deliveries/s | delivery p50 / p99 / max ms | ack p99 ms | HTTP p99 ms | HTTP errors | lost / dup / ooo | server CPU | RSS MB (peak) | RSS/conn KB | cache hit | 304 share | load CPU |\n" +
+const TableHeader = "| run | users (ready) | msg/s in | deliveries/s | delivery p50 / p99 / max ms | ack p99 ms | HTTP p99 ms (w/o setup) | HTTP errors | lost / dup / ooo | server CPU | RSS MB (peak) | RSS/conn KB | cache hit | 304 share | load CPU |\n" +
 	"|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
 
 // Row returns the run as one line of the table under TableHeader.
@@ -44,9 +44,9 @@ func (r *Result) Row() string {
 	if r.Server.CacheHitRate >= 0 {
 		hit = fmt.Sprintf("%.1f%%", 100*r.Server.CacheHitRate)
 	}
-	return fmt.Sprintf("| %s | %d (%d) | %.0f | %.0f | %.1f / %.1f / %.0f | %.1f | %.1f | %d / %d | %d / %d / %d | %.2f cores | %.0f (%.0f) | %.1f | %s | %.0f%% | %.2f cores |\n",
+	return fmt.Sprintf("| %s | %d (%d) | %.0f | %.0f | %.1f / %.1f / %.0f | %.1f | %.1f (%.1f) | %d / %d | %d / %d / %d | %.2f cores | %.0f (%.0f) | %.1f | %s | %.0f%% | %.2f cores |\n",
 		r.Name, r.Users.Target, r.Users.Ready, r.Messages.SentPerSec, r.Messages.DeliveredPerSec,
-		r.Delivery.P50, r.Delivery.P99, r.Delivery.Max, r.Ack.P99, r.HTTP.Latency.P99,
+		r.Delivery.P50, r.Delivery.P99, r.Delivery.Max, r.Ack.P99, r.HTTP.Latency.P99, r.HTTP.ActionLatency.P99,
 		r.HTTP.Failures, r.HTTP.Requests, r.Messages.Lost, r.Messages.Duplicated, r.Messages.OutOfOrder,
 		r.Server.CPUCores, r.Server.RSSEndMB, r.Server.RSSPeakMB, r.Server.RSSPerConnKB, hit,
 		100*r.HTTP.NotModifiedShare, r.LoadGen.CPUCores)
@@ -70,13 +70,16 @@ func (r *Result) Markdown() string {
 	if len(m.Examples) > 0 {
 		fmt.Fprintf(&b, "Lost examples (room/seq): %s\n", strings.Join(m.Examples, ", "))
 	}
-	b.WriteString("\n## Latency (ms)\n\n| | count | p50 | p95 | p99 | p99.9 | max |\n|---|---|---|---|---|---|---|\n")
+	b.WriteString("\n## Latency (ms)\n\nSteady window (whole run in search mode); per-action rows and \"(whole run)\" rows include the ramp.\n\n| | count | p50 | p95 | p99 | p99.9 | max |\n|---|---|---|---|---|---|---|\n")
 	lat := func(name string, s LatencySummary) {
 		fmt.Fprintf(&b, "| %s | %d | %.2f | %.2f | %.2f | %.2f | %.2f |\n", name, s.Count, s.P50, s.P95, s.P99, s.P999, s.Max)
 	}
 	lat("delivery", r.Delivery)
 	lat("ack", r.Ack)
 	lat("http (all)", r.HTTP.Latency)
+	lat("http (without setup)", r.HTTP.ActionLatency)
+	lat("delivery (whole run)", r.WholeRun.Delivery)
+	lat("http (whole run)", r.WholeRun.HTTP)
 	for _, a := range r.HTTP.Actions {
 		lat("http "+a.Action, a.Latency)
 	}
@@ -85,14 +88,17 @@ func (r *Result) Markdown() string {
 		fmt.Fprintf(&b, "| %s | %d | %d | %v |\n", a.Action, a.Requests, a.Failures, a.Status)
 	}
 	w := r.WS
-	fmt.Fprintf(&b, "\n## Sockets and users\n\nusers: %d started, %d ready, %d failed setup, %d sockets at the end of the steady phase; connects %d, connect failures %d, unplanned reconnects %d, planned %d; server errors %v.\n",
-		r.Users.Started, r.Users.Ready, r.Users.SetupFailed, r.Users.Connected, w.Connects, w.ConnectFailures, w.Drops, w.Planned, w.ServerErrors)
+	fmt.Fprintf(&b, "\n## Sockets and users\n\nusers: %d started, %d ready, %d failed setup, %d sockets at the end of the steady phase; connects %d, connect failures %d, unplanned reconnects %d, planned %d, resumes after a gap %d; server errors %v.\n",
+		r.Users.Started, r.Users.Ready, r.Users.SetupFailed, r.Users.Connected, w.Connects, w.ConnectFailures, w.Drops, w.Planned, w.GapResumes, w.ServerErrors)
 	for _, e := range r.Users.SetupErrors {
 		fmt.Fprintf(&b, "- setup error: %s\n", e)
 	}
 	s := r.Server
-	fmt.Fprintf(&b, "\n## Server (%s)\n\nCPU %.2f cores; RSS before %.0f MB, end %.0f MB, peak %.0f MB, %.1f KB per connection; ws connections %.0f; cache hits %.0f, misses %.0f; load generator %.2f cores, %.0f MB.\n",
-		s.Source, s.CPUCores, s.RSSBeforeMB, s.RSSEndMB, s.RSSPeakMB, s.RSSPerConnKB, s.WSConnections, s.CacheHits, s.CacheMisses, r.LoadGen.CPUCores, r.LoadGen.RSSMB)
+	fmt.Fprintf(&b, "\n## Server (%s)\n\nCPU %.2f cores; RSS before %.0f MB, end %.0f MB, peak %.0f MB, %.1f KB per connection; ws connections %.0f; cache levels %v; load generator %.2f cores, %.0f MB.\n",
+		s.Source, s.CPUCores, s.RSSBeforeMB, s.RSSEndMB, s.RSSPeakMB, s.RSSPerConnKB, s.WSConnections, s.CacheLevels, r.LoadGen.CPUCores, r.LoadGen.RSSMB)
+	x := r.Box
+	fmt.Fprintf(&b, "\nMachine (%d cores) over the steady window: %.2f cores busy: server %.2f, PostgreSQL %.2f, Valkey %.2f, nginx %.2f, load generator %.2f, other work %.2f.\n",
+		x.Cores, x.Busy, s.CPUCores, x.Postgres, x.Valkey, x.Nginx, r.LoadGen.CPUCores, x.Other)
 	if r.Search != nil {
 		fmt.Fprintf(&b, "\n## Search\n\nHighest sustained: **%d users**; stopped by: %s.\n\n| users | sockets | delivery p99 ms | HTTP p99 ms | error rate | ok |\n|---|---|---|---|---|---|\n",
 			r.Search.Sustained, r.Search.StoppedBy)

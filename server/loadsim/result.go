@@ -16,6 +16,9 @@ type Result struct {
 	SteadySeconds float64 `json:"steady_seconds"`
 	TotalSeconds  float64 `json:"total_seconds"`
 
+	// Latencies are over the steady window (the whole run in search mode);
+	// WholeRun includes the ramp.
+	WholeRun WholeRun       `json:"whole_run"`
 	Users    UsersResult    `json:"users"`
 	Messages MessagesResult `json:"messages"`
 	Delivery LatencySummary `json:"delivery_latency"`
@@ -24,6 +27,7 @@ type Result struct {
 	WS       WSResult       `json:"websocket"`
 	Server   ServerResult   `json:"server"`
 	LoadGen  LoadGenResult  `json:"load_generator"`
+	Box      BoxResult      `json:"machine"`
 	Search   *SearchResult  `json:"search,omitempty"`
 	SLO      []SLOCheck     `json:"slo"`
 	Pass     bool           `json:"pass"`
@@ -32,6 +36,14 @@ type Result struct {
 
 	deliveryCDF, ackCDF, httpCDF [][2]float64
 	cpuProfile                   []byte
+}
+
+// WholeRun holds latencies from the first user to the end of the drain.
+type WholeRun struct {
+	Delivery    LatencySummary `json:"delivery_latency"`
+	Ack         LatencySummary `json:"ack_latency"`
+	HTTP        LatencySummary `json:"http_latency"`
+	HTTPActions LatencySummary `json:"http_action_latency"`
 }
 
 // UsersResult counts simulated users.
@@ -60,6 +72,7 @@ type WSResult struct {
 	ConnectFailures int64            `json:"connect_failures"`
 	Drops           int64            `json:"unplanned_reconnects"`
 	Planned         int64            `json:"planned_reconnects"`
+	GapResumes      int64            `json:"gap_resumes"`
 	ServerErrors    map[string]int64 `json:"server_errors,omitempty"`
 }
 
@@ -71,11 +84,19 @@ type ServerResult struct {
 	RSSPeakMB     float64 `json:"rss_peak_mb"`
 	RSSPerConnKB  float64 `json:"rss_per_conn_kb"` // (end - before) / sockets
 	WSConnections float64 `json:"ws_connections,omitempty"`
-	CacheHitRate  float64 `json:"cache_hit_rate"` // -1 when not exported
-	CacheHits     float64 `json:"cache_hits"`
-	CacheMisses   float64 `json:"cache_misses"`
-	Source        string  `json:"source"` // "proc" or "metrics"
-	Profile       string  `json:"cpu_profile,omitempty"`
+	// CacheHitRate is the share of lookups answered without the store;
+	// -1 when the server exports no cache metrics.
+	CacheHitRate float64               `json:"cache_hit_rate"`
+	CacheLevels  map[string]CacheLevel `json:"cache_levels,omitempty"`
+	Source       string                `json:"source"` // "proc" or "metrics"
+	Profile      string                `json:"cpu_profile,omitempty"`
+}
+
+// CacheLevel counts one cache level's lookups over the run.
+type CacheLevel struct {
+	Hits    float64 `json:"hits"`
+	Misses  float64 `json:"misses"`
+	HitRate float64 `json:"hit_rate"`
 }
 
 // LoadGenResult is the simulator's own cost, to tell who ran out of CPU.
@@ -124,7 +145,7 @@ func (r *Result) judge(slo SLO) {
 		add("delivery_p99_ms", ms(slo.DeliveryP99), r.Delivery.P99)
 	}
 	if slo.HTTPP99 > 0 {
-		add("http_p99_ms", ms(slo.HTTPP99), r.HTTP.Latency.P99)
+		add("http_action_p99_ms", ms(slo.HTTPP99), r.HTTP.ActionLatency.P99)
 	}
 	add("http_error_rate", slo.HTTPErrorRate, r.HTTP.ErrorRate)
 	if r.Users.Ready == 0 {

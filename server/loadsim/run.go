@@ -28,6 +28,7 @@ type runner struct {
 	sampler *sampler
 
 	sockCtx context.Context // lives until the final resume is done
+	steady  chan struct{}   // closed when the first ramp is over
 	sockets sync.WaitGroup  // socket goroutines
 	actions sync.WaitGroup  // setup and action goroutines
 
@@ -58,6 +59,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		tag:    strconv.FormatInt(time.Now().UnixNano()%1e9, 36),
 		ledger: NewLedger(),
 		http:   NewHTTPStats(),
+		steady: make(chan struct{}),
 	}
 	for i := range nets {
 		n := 0
@@ -199,6 +201,13 @@ func (r *runner) startUsers(ctx, actCtx context.Context, from, to int) {
 
 func (u *user) act(ctx context.Context) {
 	if u.r.cfg.Profile == ProfileChatty {
+		// Fan-out is measured at full strength: nobody posts while the
+		// population is still signing up.
+		select {
+		case <-u.r.steady:
+		case <-ctx.Done():
+			return
+		}
 		per := float64(u.r.cfg.Users) / u.r.cfg.ChattyRate
 		u.runChatty(ctx, time.Duration(per*float64(time.Second)))
 		return

@@ -31,7 +31,7 @@ func startServer(tb testing.TB) *launch.Server {
 	}
 	srv, err := launch.Start(ctx, launch.Options{
 		Binary: bin, AdminURL: admin, LogPath: filepath.Join(dir, "server.log"),
-		Env: []string{"PARLEY_ARGON2_MEMORY_KIB=1024", "PARLEY_ARGON2_TIME=1", "PARLEY_DB_MAX_OPEN=5", "PARLEY_DB_MAX_IDLE=5"},
+		Env: []string{"PARLEY_ARGON2_MEMORY_KIB=1024", "PARLEY_ARGON2_TIME=1", "PARLEY_AUTH_RATE=0", "PARLEY_DB_MAX_OPEN=5", "PARLEY_DB_MAX_IDLE=5"},
 	})
 	if err != nil {
 		tb.Fatalf("start parley: %v", err)

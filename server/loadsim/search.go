@@ -13,13 +13,13 @@ func (r *runner) search(ctx, actCtx context.Context) *SearchResult {
 	res := &SearchResult{}
 	cur := cfg.Users
 	for {
-		d0, h0 := r.ledger.Delivery.Snapshot(), r.http.All.Snapshot()
+		d0, h0 := r.ledger.Delivery.Snapshot(), r.http.Actions.Snapshot()
 		q0, f0 := r.http.Totals()
 		if !sleepCtx(ctx, cfg.StepEvery) {
 			res.StoppedBy = "time bound"
 			return res
 		}
-		d, h := r.ledger.Delivery.Snapshot().Sub(d0), r.http.All.Snapshot().Sub(h0)
+		d, h := r.ledger.Delivery.Snapshot().Sub(d0), r.http.Actions.Snapshot().Sub(h0)
 		q, f := r.http.Totals()
 		step := SearchStep{Users: cur, Connected: r.ws.Connected.Load(),
 			DeliveryP99: round3(d.Quantile(0.99)), HTTPP99: round3(h.Quantile(0.99))}

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/url"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -22,6 +21,7 @@ type WSStats struct {
 	ConnectFailures atomic.Int64
 	Drops           atomic.Int64 // unplanned disconnects, each followed by a reconnect
 	Planned         atomic.Int64 // reconnects the model asked for
+	GapResumes      atomic.Int64 // resumes sent because a live message skipped seqs
 	mu              sync.Mutex
 	errors          map[string]int64
 }
@@ -48,12 +48,17 @@ type socket struct {
 	wmu      sync.Mutex // one writer at a time, as the library requires
 	mu       sync.Mutex
 	conn     *websocket.Conn
-	planned  atomic.Bool // the next disconnect was asked for
-	final    atomic.Bool // no more reconnects: the run is ending
-	resuming atomic.Bool // messages now are replays
-	readyCh  chan struct{}
-	resumed  chan struct{}
-	outbox   sync.Map // client id → send frame awaiting its ack
+	planned  atomic.Bool  // the next disconnect was asked for
+	final    atomic.Bool  // no more reconnects: the run is ending
+	gen      atomic.Int64 // connection number
+	asked    atomic.Int64 // resumes sent on this connection
+	answered atomic.Int64 // resumed events received on this connection
+	// replayFailed says an error came while resuming: the replay may be
+	// incomplete, so the final check cannot trust this receiver.
+	replayFailed atomic.Bool
+	readyCh      chan struct{}
+	resumed      chan struct{}
+	outbox       sync.Map // client id → send frame awaiting its ack
 }
 
 func newSocket(base, token string, dialer *websocket.Dialer, recv *Receiver, l *Ledger, st *WSStats) *socket {
@@ -97,6 +102,9 @@ func (s *socket) run(ctx context.Context) error {
 		s.stats.Connects.Add(1)
 		s.mu.Lock()
 		s.conn = conn
+		s.gen.Add(1)
+		s.asked.Store(0)
+		s.answered.Store(0)
 		s.mu.Unlock()
 		stop := context.AfterFunc(ctx, func() { conn.Close() })
 		gotReady, err := s.read(conn, !first)
@@ -161,7 +169,9 @@ func (s *socket) read(conn *websocket.Conn, reconnect bool) (gotReady bool, err 
 		}
 		now := time.Now()
 		if room, seq, sent, ok := fastMessage(b); ok {
-			s.recv.Deliver(room, seq, sent, now, s.resuming.Load())
+			if err := s.deliver(room, seq, sent, now); err != nil {
+				return gotReady, err
+			}
 			continue
 		}
 		ev, err := decodeEvent(b)
@@ -186,7 +196,9 @@ func (s *socket) read(conn *websocket.Conn, reconnect bool) (gotReady bool, err 
 			}
 		case "message":
 			if m := ev.Message; m != nil {
-				s.recv.Deliver(m.RoomID, m.Seq, sentAt(m.Body), now, s.resuming.Load())
+				if err := s.deliver(m.RoomID, m.Seq, sentAt(m.Body), now); err != nil {
+					return gotReady, err
+				}
 			}
 		case "ack":
 			s.outbox.Delete(ev.ClientID)
@@ -197,7 +209,7 @@ func (s *socket) read(conn *websocket.Conn, reconnect bool) (gotReady bool, err 
 				}
 			}
 		case "resumed":
-			s.resuming.Store(false)
+			s.answered.Add(1)
 			select {
 			case s.resumed <- struct{}{}:
 			default:
@@ -208,42 +220,15 @@ func (s *socket) read(conn *websocket.Conn, reconnect bool) (gotReady bool, err 
 			}
 		case "error":
 			s.stats.serverError(ev.Code)
+			if ev.ClientID == "" && s.resuming() {
+				s.replayFailed.Store(true)
+			}
 			if ev.ClientID != "" {
 				s.outbox.Delete(ev.ClientID)
 				s.ledger.SendFailed(ev.ClientID)
 			}
 		}
 	}
-}
-
-// resume asks for everything after the receiver's watermarks.
-func (s *socket) resume() error {
-	rooms := make(map[string]int64)
-	for id, wm := range s.recv.Watermarks() {
-		rooms[strconv.FormatInt(id, 10)] = wm
-	}
-	s.resuming.Store(true)
-	return s.write(map[string]any{"type": "resume", "rooms": rooms})
-}
-
-// send posts a message; it stays in the outbox until acked or refused.
-func (s *socket) send(room int64, body, clientID string) error {
-	frame, err := json.Marshal(map[string]any{"type": "send", "room_id": room, "body": body, "client_id": clientID})
-	if err != nil {
-		return fmt.Errorf("ws: encode send: %w", err)
-	}
-	s.outbox.Store(clientID, frame)
-	s.ledger.Sent(clientID, room, time.Now())
-	return s.writeRaw(frame)
-}
-
-func (s *socket) resend() error {
-	var err error
-	s.outbox.Range(func(_, v any) bool {
-		err = s.writeRaw(v.([]byte))
-		return err == nil
-	})
-	return err
 }
 
 var errNoConn = errors.New("ws: not connected")
@@ -280,29 +265,5 @@ func (s *socket) kick() {
 	if conn != nil {
 		s.planned.Store(true)
 		conn.Close()
-	}
-}
-
-// finalResume stops reconnecting, asks for everything missed and waits
-// for the answer: after it the receiver's record is complete.
-func (s *socket) finalResume(ctx context.Context, timeout time.Duration) bool {
-	s.final.Store(true)
-	select {
-	case <-s.resumed: // a stale signal from an earlier resume
-	default:
-	}
-	if err := s.resume(); err != nil {
-		return false
-	}
-	t := time.NewTimer(timeout)
-	defer t.Stop()
-	select {
-	case <-s.resumed:
-		s.recv.Verify()
-		return true
-	case <-t.C:
-		return false
-	case <-ctx.Done():
-		return false
 	}
 }

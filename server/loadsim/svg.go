@@ -13,7 +13,7 @@ func (r *Result) SVG() string {
 	return percentileChart("Latency by percentile: "+r.Name, []series{
 		{"delivery", "#1f77b4", r.deliveryCDF},
 		{"ack", "#ff7f0e", r.ackCDF},
-		{"http", "#2ca02c", r.httpCDF},
+		{"http (without setup)", "#2ca02c", r.httpCDF},
 	})
 }
 
@@ -75,10 +75,21 @@ func percentileChart(title string, ss []series) string {
 		}
 		var pts strings.Builder
 		prev := 0.0
-		for _, p := range s.cdf {
-			// A step: the latency holds from the previous fraction to this one.
-			fmt.Fprintf(&pts, "%.1f,%.1f %.1f,%.1f ", xOf(prev), yOf(p[0]), xOf(p[1]), yOf(p[0]))
+		lastX, lastY := -10.0, -10.0
+		for i, p := range s.cdf {
+			// A step: the latency holds from the previous fraction to this
+			// one. Points closer than half a pixel to the last one drawn
+			// are dropped, which keeps a chart of a million samples small.
+			x0, x1, y := xOf(prev), xOf(p[1]), yOf(p[0])
 			prev = p[1]
+			if i < len(s.cdf)-1 && math.Abs(x1-lastX) < 0.5 && math.Abs(y-lastY) < 0.5 {
+				continue
+			}
+			if math.Abs(x0-lastX) >= 0.5 || math.Abs(y-lastY) >= 0.5 {
+				fmt.Fprintf(&pts, "%.1f,%.1f ", x0, y)
+			}
+			fmt.Fprintf(&pts, "%.1f,%.1f ", x1, y)
+			lastX, lastY = x1, y
 		}
 		fmt.Fprintf(&b, `<polyline fill="none" stroke="%s" stroke-width="1.8" points="%s"/>`+"\n", s.color, strings.TrimSpace(pts.String()))
 		ly := padT + 16 + 16*i

@@ -14,9 +14,10 @@ type sendKey struct {
 	client     string
 }
 
-// errSentBefore reports that a batch met a client_id committed earlier, so
-// its seqs were wrong and it must be redone knowing the earlier messages.
-var errSentBefore = errors.New("postgres: send: client_id sent before")
+// errNotAllInserted reports that a batch met a client_id committed earlier
+// or a room that is gone, so its seqs were wrong and it must be redone
+// knowing which sends to leave out.
+var errNotAllInserted = errors.New("postgres: send: not every message of the batch was inserted")
 
 // commitGroup commits reqs in one transaction and returns one result per
 // request; err means the whole transaction failed.
@@ -29,15 +30,15 @@ var errSentBefore = errors.New("postgres: send: client_id sent before")
 // parameters fixed whatever the batch size.
 //
 // Retried sends and sends to deleted rooms are rare, so the first attempt
-// does all of that in a single statement (three round trips with BEGIN and
-// COMMIT) and inserts with ON CONFLICT DO NOTHING, which the unique index
-// answers. If any row is missing from its result, that attempt is rolled
-// back (its seqs would leave a gap) and a second one locks the rooms, looks
-// the earlier messages up while holding the locks, and inserts the rest, so
-// a retry never takes a seq.
+// does all of that in a single autocommitted statement that inserts with ON
+// CONFLICT DO NOTHING, which the unique index answers. If any row was not
+// inserted, the statement raises (parley_send_check) and so commits nothing,
+// since its seqs would leave a gap; a second attempt then locks the rooms in
+// a transaction, looks the earlier messages up while holding the locks, and
+// inserts the rest, so a retry never takes a seq.
 func (s *Store) commitGroup(reqs []*sendReq) ([]sendResult, error) {
 	results, err := s.commitFast(reqs)
-	if errors.Is(err, errSentBefore) {
+	if errors.Is(err, errNotAllInserted) {
 		results, err = s.commitChecked(reqs)
 	}
 	return results, err
@@ -60,23 +61,17 @@ func (s *Store) commitFast(reqs []*sendReq) ([]sendResult, error) {
 		firstOf[k] = i
 		ins.add(r.msg, 0)
 	}
-	tx, err := s.primary.BeginTxx(ctx, nil)
-	if err != nil {
-		return nil, fmt.Errorf("postgres: send: begin: %w", err)
-	}
-	defer tx.Rollback()
-	inserted, err := insertFast(ctx, tx, &ins)
+	// One statement in autocommit: no BEGIN or COMMIT round trip, and the
+	// room locks are held only while it runs.
+	inserted, err := insertFast(ctx, s.primary, &ins, len(firstOf))
 	if err != nil {
 		return nil, err
 	}
 	if len(inserted) != len(firstOf) {
-		return nil, errSentBefore
+		return nil, fmt.Errorf("postgres: send: %d of %d rows inserted past the check", len(inserted), len(firstOf))
 	}
 	if err := fillResults(results, firstOf, dupOf, inserted); err != nil {
 		return nil, err
-	}
-	if err := tx.Commit(); err != nil {
-		return nil, fmt.Errorf("postgres: send: commit: %w", err)
 	}
 	s.batches.Add(1)
 	s.sends.Add(uint64(len(reqs)))

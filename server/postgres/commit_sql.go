@@ -136,15 +136,19 @@ func insertSent(ctx context.Context, tx *sqlx.Tx, a *insertArrays, lastSeq map[i
 }
 
 // insertFast locks the rooms, numbers the messages after each room's
-// last_seq in batch order, and writes everything in one statement. Rows for
-// a missing room, or whose key exists already, are missing from the result.
+// last_seq in batch order, and writes everything in one statement. If a
+// room is missing or a key exists already, fewer than wanted rows are
+// inserted and the statement fails (rolling back) with errNotAllInserted. The
+// check sits in a WHERE without columns, which PostgreSQL runs once before
+// anything else of the main query, so it runs even when nothing was
+// inserted.
 //
 // Within one statement the lock still comes first: the locked CTE is the
 // only reader of last_seq, and under READ COMMITTED a row lock that had to
 // wait returns the row as the previous holder committed it.
-func insertFast(ctx context.Context, tx *sqlx.Tx, a *insertArrays) (map[sendKey]*chat.Message, error) {
+func insertFast(ctx context.Context, db sqlx.QueryerContext, a *insertArrays, wanted int) (map[sendKey]*chat.Message, error) {
 	var msgs []chat.Message
-	err := tx.SelectContext(ctx, &msgs, `
+	err := sqlx.SelectContext(ctx, db, &msgs, `
 		WITH k AS (
 			SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[])
 				WITH ORDINALITY AS k(room_id, user_id, body, client_id, ord)
@@ -170,8 +174,12 @@ func insertFast(ctx context.Context, tx *sqlx.Tx, a *insertArrays) (map[sendKey]
 			FROM (SELECT room_id, user_id, max(seq) AS seq FROM n GROUP BY room_id, user_id) AS x
 			WHERE ru.room_id = x.room_id AND ru.user_id = x.user_id AND ru.read_seq < x.seq
 		)
-		SELECT `+messageColumns+` FROM m JOIN users u ON u.id = m.user_id`,
-		pq.Array(a.rooms), pq.Array(a.users), pq.Array(a.bodies), pq.Array(a.clients))
+		SELECT `+messageColumns+` FROM m JOIN users u ON u.id = m.user_id
+		WHERE parley_send_check((SELECT count(*) FROM m), $5)`,
+		pq.Array(a.rooms), pq.Array(a.users), pq.Array(a.bodies), pq.Array(a.clients), wanted)
+	if pq.As(err, "PS001") != nil {
+		return nil, errNotAllInserted
+	}
 	if err != nil {
 		return nil, wrap(err, "send: insert messages", "Room not found.")
 	}

@@ -16,21 +16,15 @@ import (
 func checkGapless(tb testing.TB, s *postgres.Store, roomID int64, n int) {
 	tb.Helper()
 	ctx := context.Background()
-	var all []chat.Message
-	var after int64
-	for {
-		ms, _, err := s.ListMessages(ctx, roomID, chat.Page{BeforeSeq: after + chat.PageMaxLimit + 1, Limit: chat.PageMaxLimit})
-		if err != nil {
-			tb.Fatal(err)
-		}
-		if len(ms) > 0 && ms[0].Seq <= after {
-			ms = ms[after-ms[0].Seq+1:]
-		}
-		if len(ms) == 0 {
-			break
-		}
-		all = append(all, ms...)
-		after = ms[len(ms)-1].Seq
+	// Walk back from the newest page, as a client scrolling up would.
+	all, more, err := s.ListMessages(ctx, roomID, chat.Page{Limit: chat.PageMaxLimit})
+	for err == nil && more {
+		var older []chat.Message
+		older, more, err = s.ListMessages(ctx, roomID, chat.Page{BeforeSeq: all[0].Seq, Limit: chat.PageMaxLimit})
+		all = append(older, all...)
+	}
+	if err != nil {
+		tb.Fatal(err)
 	}
 	for i, m := range all {
 		if m.Seq != int64(i+1) {
@@ -175,7 +169,11 @@ func TestSendMessageBadSendFailsAlone(t *testing.T) {
 }
 
 func TestSendMessageManyRoomsOneCommitter(t *testing.T) {
-	_, s1 := pgtest.OpenURL(t, pgtest.NewDatabase(t), postgres.StoreOptions{Committers: 1})
+	// Two replicas each with one committer: every batch spans several
+	// rooms, locked in opposite arrival orders by the two replicas.
+	dsn := pgtest.NewDatabase(t)
+	_, s1 := pgtest.OpenURL(t, dsn, postgres.StoreOptions{Committers: 1})
+	_, s2 := pgtest.OpenURL(t, dsn, postgres.StoreOptions{Committers: 1})
 	u := newUser(t, s1)
 	const rooms, each = 8, 25
 	var ids []int64
@@ -186,9 +184,15 @@ func TestSendMessageManyRoomsOneCommitter(t *testing.T) {
 		var wg sync.WaitGroup
 		for _, id := range ids {
 			for g := range 2 {
+				s := s1
+				if g == 1 {
+					s = s2
+				}
 				wg.Go(func() {
 					for i := range each {
-						send(t, s1, id, u.ID, fmt.Sprintf("g%d-%d", g, i))
+						if _, _, err := s.SendMessage(context.Background(), chat.NewMessage{RoomID: id, UserID: u.ID, Body: "x", ClientID: fmt.Sprintf("g%d-%d", g, i)}); err != nil {
+							t.Errorf("send: %v", err)
+						}
 					}
 				})
 			}
@@ -196,6 +200,41 @@ func TestSendMessageManyRoomsOneCommitter(t *testing.T) {
 		wg.Wait()
 		for _, id := range ids {
 			checkGapless(t, s1, id, 2*each)
+		}
+	})
+}
+
+func TestStoreClose(t *testing.T) {
+	db, s := pgtest.Open(t)
+	u := newUser(t, s)
+	r := newRoom(t, s, u)
+	t.Run("OKDrainsQueuedSends", func(t *testing.T) {
+		closing := postgres.NewStore(db, postgres.StoreOptions{})
+		const n = 100
+		errs := make([]error, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Go(func() {
+				_, _, errs[i] = closing.SendMessage(context.Background(), chat.NewMessage{RoomID: r.ID, UserID: u.ID, Body: "x", ClientID: fmt.Sprintf("c%d", i)})
+			})
+		}
+		if err := closing.Close(); err != nil {
+			t.Fatal(err)
+		}
+		wg.Wait()
+		ok := 0
+		for _, err := range errs {
+			switch chat.ErrorCode(err) {
+			case "":
+				ok++
+			case chat.EUNAVAILABLE:
+			default:
+				t.Fatalf("send during close: %v, want success or unavailable", err)
+			}
+		}
+		checkGapless(t, s, r.ID, ok)
+		if err := closing.Close(); err != nil {
+			t.Fatalf("second close: %v", err)
 		}
 	})
 }

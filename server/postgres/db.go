@@ -8,6 +8,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -75,9 +76,20 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 }
 
 func (db *DB) openPool(ctx context.Context, url string, o Options) (*sqlx.DB, error) {
-	connector, err := pq.NewConnector(url)
+	cfg, err := pq.NewConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("parse URL: %w", err)
+	}
+	// Without binary_parameters lib/pq spends two round trips on every query
+	// with arguments (prepare, then execute); with it, one. It only changes
+	// how []byte arguments travel (as binary bytea). The URL can still turn
+	// it off.
+	if !strings.Contains(url, "binary_parameters") {
+		cfg.BinaryParameters = true
+	}
+	connector, err := pq.NewConnectorConfig(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("configure connection: %w", err)
 	}
 	pool := sql.OpenDB(&countingConnector{next: connector, count: &db.queries})
 	maxOpen := o.MaxOpenConns

@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"io/fs"
 	"strings"
 	"sync"
 	"testing"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/parleychat/parley/server/pgtest"
 	"github.com/parleychat/parley/server/postgres"
+	migrations "github.com/parleychat/parley/sql"
 )
 
 // openDB opens dsn with small pools and closes it when the test ends.
@@ -74,6 +76,14 @@ func TestOpen(t *testing.T) {
 			t.Fatalf("query count grew by %d, want 4", got)
 		}
 	})
+	t.Run("OKTextParameters", func(t *testing.T) {
+		// The URL may turn off the single round trip mode; bytea still works.
+		db := openDB(t, postgres.Options{URL: dsn + "&binary_parameters=no"})
+		var got []byte
+		if err := db.Primary().GetContext(ctx, &got, `SELECT $1::bytea`, []byte{0, 1, 2}); err != nil || len(got) != 3 || got[2] != 2 {
+			t.Fatalf("got %v, %v; want [0 1 2]", got, err)
+		}
+	})
 	t.Run("ErrEmptyURL", func(t *testing.T) {
 		if _, err := postgres.Open(ctx, postgres.Options{}); err == nil {
 			t.Fatal("want an error for an empty URL")
@@ -102,6 +112,22 @@ func TestOpen(t *testing.T) {
 
 func TestMigrate(t *testing.T) {
 	ctx := context.Background()
+	files, err := fs.Glob(migrations.FS, "*.sql")
+	if err != nil || len(files) < 4 {
+		t.Fatalf("embedded migrations %v, %v; want at least 4", files, err)
+	}
+	// want is every embedded version once, in order: 1, 2, 3…
+	wantVersions := func(t *testing.T, got []int) {
+		t.Helper()
+		if len(got) != len(files) {
+			t.Fatalf("versions %v, want 1..%d each once", got, len(files))
+		}
+		for i, v := range got {
+			if v != i+1 {
+				t.Fatalf("versions %v, want 1..%d each once", got, len(files))
+			}
+		}
+	}
 	versions := func(t *testing.T, db *postgres.DB) []int {
 		t.Helper()
 		var v []int
@@ -117,9 +143,7 @@ func TestMigrate(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if v := versions(t, db); len(v) != 4 || v[0] != 1 || v[3] != 4 {
-			t.Fatalf("versions %v, want [1 2 3 4]", v)
-		}
+		wantVersions(t, versions(t, db))
 	})
 	t.Run("OKConcurrent", func(t *testing.T) {
 		dsn := pgtest.NewDatabase(t)
@@ -136,9 +160,7 @@ func TestMigrate(t *testing.T) {
 			})
 		}
 		wg.Wait()
-		if v := versions(t, dbs[0]); len(v) != 4 {
-			t.Fatalf("versions %v, want each of 4 once", v)
-		}
+		wantVersions(t, versions(t, dbs[0]))
 	})
 	t.Run("OKIndexes", func(t *testing.T) {
 		db := openDB(t, postgres.Options{URL: pgtest.NewDatabase(t)})

@@ -204,6 +204,18 @@ func (p *Presence) refresh(ctx context.Context) error {
 				return fmt.Errorf("valkey: presence refresh: %w", err)
 			}
 		}
+		// A user who disconnected while the batch was in flight must not
+		// keep the claim it just renewed.
+		for _, id := range ids[:n] {
+			p.mu.Lock()
+			_, still := p.local[id]
+			p.mu.Unlock()
+			if !still {
+				if _, err := p.Disconnect(ctx, id); err != nil {
+					return err
+				}
+			}
+		}
 		ids = ids[n:]
 	}
 	return nil

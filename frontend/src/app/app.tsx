@@ -10,8 +10,12 @@ import { navigate, useRoute } from '../lib/router';
 import { AuthScreen, SignedIn } from './routes';
 
 /** The whole app: server-state cache, session gate and routes. */
-export function App() {
-  const [queryClient] = useState(createQueryClient);
+export function App(props: { knownSignedOut?: boolean }) {
+  const [queryClient] = useState(() => {
+    const qc = createQueryClient();
+    if (props.knownSignedOut) qc.setQueryData(meKey, null);
+    return qc;
+  });
   return (
     <QueryClientProvider client={queryClient}>
       <Suspense fallback={<Splash />}>

@@ -3,6 +3,7 @@ import { Suspense, useCallback } from 'react';
 import { Spinner } from '../components/ui/spinner';
 import { RoomHeader } from '../features/rooms/components/room-header';
 import { Sidebar } from '../features/rooms/components/sidebar';
+import { roomLabel } from '../features/rooms/api/room-name';
 import { markRoomRead, useRoom } from '../features/rooms/api/rooms';
 import { Link, useRoute } from '../lib/router';
 import type { User } from '../lib/schemas';
@@ -45,7 +46,11 @@ function RoomPane(props: { roomId: number; me: User }) {
   const qc = useQueryClient();
   const room = useRoom(props.roomId);
   const onRead = useCallback((roomId: number, seq: number) => markRoomRead(qc, roomId, seq), [qc]);
-  const name = room.data ? (room.data.kind === 'direct' ? room.data.name : `#${room.data.name}`) : 'room';
+  const name = room.data
+    ? room.data.kind === 'direct'
+      ? roomLabel(room.data, props.me)
+      : `#${room.data.name}`
+    : 'room';
   return (
     <RoomView
       roomId={props.roomId}

@@ -2,6 +2,7 @@ import { backoffDelay } from './backoff';
 import { newClientId } from './client-id';
 import type { Outbox, OutboxEntry } from './outbox';
 import type { Message } from './schemas';
+import { SeqTracker } from './seq-tracker';
 import { parseServerEvent, type ServerEvent } from './socket-events';
 
 /** What the connection is doing, for the banner. */
@@ -51,9 +52,7 @@ export class SocketClient {
   private attempt = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private ready = false;
-  private readonly contiguous = new Map<number, number>();
-  private readonly ahead = new Map<number, Set<number>>();
-  private readonly resuming = new Set<number>();
+  private readonly seqs = new SeqTracker();
   private readonly sentThisConnection = new Set<string>();
   private readonly eventListeners = new Set<(e: ClientEvent) => void>();
   private readonly stateListeners = new Set<(s: ConnectionState) => void>();
@@ -127,16 +126,12 @@ export class SocketClient {
    * messages are checked against it and a reconnect resumes from there.
    */
   noteSeq(roomId: number, seq: number): void {
-    const known = this.contiguous.get(roomId);
-    if (known === undefined || seq > known) {
-      this.contiguous.set(roomId, seq);
-      this.advance(roomId);
-    }
+    this.seqs.note(roomId, seq);
   }
 
   /** The last seq of a room seen without a gap, if the room is followed. */
   lastSeq(roomId: number): number | undefined {
-    return this.contiguous.get(roomId);
+    return this.seqs.last(roomId);
   }
 
   /** Queues a message in the outbox and sends it if connected. */
@@ -176,7 +171,6 @@ export class SocketClient {
   private connect(): void {
     this.ready = false;
     this.sentThisConnection.clear();
-    this.resuming.clear();
     this.setState(this.attempt === 0 && this.state !== 'reconnecting' ? 'connecting' : 'reconnecting');
     let socket: SocketLike;
     try {
@@ -236,7 +230,7 @@ export class SocketClient {
         this.emit(event);
         return;
       case 'resumed':
-        this.resuming.clear();
+        this.seqs.resumed();
         this.emit(event);
         return;
       case 'error':
@@ -252,63 +246,18 @@ export class SocketClient {
     this.ready = true;
     this.attempt = 0;
     this.setState('open');
-    const resume: Record<string, number> = {};
-    for (const [id, last] of Object.entries(serverSeqs)) {
-      const roomId = Number(id);
-      const mine = this.contiguous.get(roomId);
-      if (mine === undefined) {
-        // A room the app never loaded: follow it from now on; its history
-        // comes from the API when it is opened.
-        this.contiguous.set(roomId, last);
-      } else if (last > mine) {
-        resume[id] = mine;
-        this.resuming.add(roomId);
-      }
-    }
+    const resume = this.seqs.onReady(serverSeqs);
     if (Object.keys(resume).length > 0) this.write({ type: 'resume', rooms: resume });
     for (const entry of this.opts.outbox.list()) this.trySend(entry);
   }
 
   /** Returns whether the message is new; asks for a resume on a gap. */
   private accept(message: Message): boolean {
-    const roomId = message.room_id;
-    const known = this.contiguous.get(roomId);
-    if (known === undefined) {
-      this.contiguous.set(roomId, message.seq);
-      return true;
+    const verdict = this.seqs.accept(message.room_id, message.seq);
+    if (verdict.kind === 'gap' && verdict.askResume) {
+      this.write({ type: 'resume', rooms: { [String(message.room_id)]: verdict.from } });
     }
-    if (message.seq <= known) return false;
-    const ahead = this.ahead.get(roomId) ?? new Set<number>();
-    if (ahead.has(message.seq)) return false;
-    if (message.seq === known + 1) {
-      this.contiguous.set(roomId, message.seq);
-      this.advance(roomId);
-      return true;
-    }
-    ahead.add(message.seq);
-    this.ahead.set(roomId, ahead);
-    if (!this.resuming.has(roomId)) {
-      this.resuming.add(roomId);
-      this.write({ type: 'resume', rooms: { [String(roomId)]: known } });
-    }
-    return true;
-  }
-
-  /** Moves the contiguous mark over messages that arrived early. */
-  private advance(roomId: number): void {
-    const ahead = this.ahead.get(roomId);
-    if (!ahead) return;
-    let mark = this.contiguous.get(roomId) ?? 0;
-    for (const seq of [...ahead]) if (seq <= mark) ahead.delete(seq);
-    while (ahead.has(mark + 1)) {
-      mark++;
-      ahead.delete(mark);
-    }
-    this.contiguous.set(roomId, mark);
-    if (ahead.size === 0) {
-      this.ahead.delete(roomId);
-      this.resuming.delete(roomId);
-    }
+    return verdict.kind !== 'duplicate';
   }
 
   private onSendError(clientId: string, code: string, message: string): void {

@@ -41,17 +41,21 @@ type Server struct {
 	cmd      *exec.Cmd
 	exited   chan error
 	log      *os.File
+	prefix   string // the server's PARLEY_KEY_PREFIX
+	valkey   string // VALKEY_URL, when the server uses Valkey
 }
 
 // Start creates a database, starts the binary on a free port with
-// PARLEY_ADDR, DATABASE_URL, a unique PARLEY_KEY_PREFIX and pprof on, and
-// waits until /readyz answers 200. On error nothing is left behind.
+// PARLEY_ADDR, DATABASE_URL, a unique PARLEY_KEY_PREFIX, pprof on and the
+// sign-in rate limit off (Options.Env may override each), and waits until
+// /readyz answers 200. On error nothing is left behind.
 func Start(ctx context.Context, o Options) (*Server, error) {
 	if o.AdminURL == "" {
 		o.AdminURL = DefaultAdminURL
 	}
 	tag := randomTag()
-	s := &Server{Database: "parley_load_" + tag, admin: o.AdminURL, exited: make(chan error, 1)}
+	s := &Server{Database: "parley_load_" + tag, admin: o.AdminURL, exited: make(chan error, 1),
+		prefix: "parley-load-" + tag + ":", valkey: valkeyURL(o.Env)}
 	dbURL, err := withDatabase(o.AdminURL, s.Database)
 	if err != nil {
 		return nil, err
@@ -70,8 +74,11 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 	cmd.Env = append(os.Environ(),
 		"PARLEY_ADDR="+addr,
 		"DATABASE_URL="+dbURL,
-		"PARLEY_KEY_PREFIX=parley-load-"+tag+":",
+		"PARLEY_KEY_PREFIX="+s.prefix,
 		"PARLEY_PPROF=true",
+		// Thousands of sign-ups come from one address here: the per-address
+		// sign-in limit would turn the run into a test of the limiter.
+		"PARLEY_AUTH_RATE=0",
 	)
 	cmd.Env = append(cmd.Env, o.Env...)
 	if o.LogPath != "" {
@@ -119,7 +126,8 @@ func (s *Server) waitReady(ctx context.Context, limit time.Duration) error {
 	return fmt.Errorf("launch: server not ready within %s", limit)
 }
 
-// Stop sends SIGTERM, waits up to 20 s (then kills), and drops the database.
+// Stop sends SIGTERM, waits up to 20 s (then kills), drops the database
+// and the run's Valkey keys.
 func (s *Server) Stop(ctx context.Context) error {
 	var errs []error
 	if s.cmd != nil {
@@ -140,6 +148,11 @@ func (s *Server) Stop(ctx context.Context) error {
 		s.cmd = nil
 	}
 	s.cleanup()
+	if s.valkey != "" {
+		if err := dropKeys(s.valkey, s.prefix); err != nil {
+			errs = append(errs, err)
+		}
+	}
 	if len(errs) > 0 {
 		return errors.Join(errs...)
 	}

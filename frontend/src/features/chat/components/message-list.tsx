@@ -6,22 +6,17 @@ import { MessageRow, PendingRow, type RowActions } from './message-row';
 
 /** One row of the list: a stored message or one still in the outbox. */
 export type ListItem =
-  | { key: string; kind: 'message'; message: Message; grouped: boolean }
+  | { key: string; kind: 'message'; message: Message }
   | { key: string; kind: 'pending'; entry: OutboxEntry };
 
-/** Builds the rows: history, then what is still being sent. */
+/**
+ * Builds the rows: history, then what is still being sent. Every row shows
+ * its author: grouping a row under the one before would change its height
+ * when an older page arrives, and the view would jump.
+ */
 export function buildItems(messages: Message[], pending: OutboxEntry[]): ListItem[] {
   const items: ListItem[] = [];
-  let prev: Message | undefined;
-  for (const message of messages) {
-    const grouped =
-      prev !== undefined &&
-      prev.user.id === message.user.id &&
-      !prev.deleted &&
-      Date.parse(message.created_at) - Date.parse(prev.created_at) < 5 * 60_000;
-    items.push({ key: `m${message.seq}`, kind: 'message', message, grouped });
-    prev = message;
-  }
+  for (const message of messages) items.push({ key: `m${message.seq}`, kind: 'message', message });
   for (const entry of pending) items.push({ key: `p${entry.client_id}`, kind: 'pending', entry });
   return items;
 }
@@ -120,7 +115,6 @@ export function MessageList(props: {
                 <MessageRow
                   message={item.message}
                   mine={item.message.user.id === props.meId}
-                  grouped={item.grouped}
                   editing={props.editingSeq === item.message.seq}
                   actions={props.actions}
                 />

@@ -20,27 +20,24 @@ export interface RowActions {
 export const MessageRow = memo(function MessageRow(props: {
   message: Message;
   mine: boolean;
-  grouped: boolean;
   editing: boolean;
   actions: RowActions;
 }) {
-  const { message, mine, grouped, editing, actions } = props;
+  const { message, mine, editing, actions } = props;
   const when = new Date(message.created_at);
   const deleted = message.deleted === true;
   return (
     <article
-      className={grouped ? 'message grouped' : 'message'}
+      className="message"
       data-seq={message.seq}
       aria-label={`${message.user.display_name || message.user.username}, message ${message.seq}`}
     >
-      {grouped ? null : (
-        <header className="message-head">
-          <strong className="author">{message.user.display_name || message.user.username}</strong>
-          <time dateTime={message.created_at} title={dayFormat.format(when)}>
-            {timeFormat.format(when)}
-          </time>
-        </header>
-      )}
+      <header className="message-head">
+        <strong className="author">{message.user.display_name || message.user.username}</strong>
+        <time dateTime={message.created_at} title={dayFormat.format(when)}>
+          {timeFormat.format(when)}
+        </time>
+      </header>
       {editing ? (
         <EditBox
           initial={message.body}

@@ -3,6 +3,7 @@ import { Button } from '../../../components/ui/button';
 import { navigate } from '../../../lib/router';
 import type { User } from '../../../lib/schemas';
 import { useMembers } from '../api/members';
+import { roomLabel } from '../api/room-name';
 import { useLeaveRoom, useRoom } from '../api/rooms';
 import { PresenceDot } from './presence-dot';
 
@@ -17,7 +18,7 @@ export function RoomHeader(props: { roomId: number; me: User }) {
   const [inviting, setInviting] = useState(false);
   const online = members.data?.filter((m) => m.online).length ?? 0;
   const kind = room.data?.kind;
-  const title = room.data ? (kind === 'direct' ? room.data.name : `# ${room.data.name}`) : '…';
+  const title = room.data ? (kind === 'direct' ? roomLabel(room.data, me) : `# ${room.data.name}`) : '…';
   return (
     <header className="room-head">
       <div className="room-title">
@@ -26,7 +27,9 @@ export function RoomHeader(props: { roomId: number; me: User }) {
       </div>
       <details className="members">
         <summary>
-          {members.data ? `${members.data.length} members, ${online} online` : 'Members'}
+          {members.data
+            ? `${members.data.length} member${members.data.length === 1 ? '' : 's'}, ${online} online`
+            : 'Members'}
         </summary>
         <ul>
           {members.data?.map((m) => (

@@ -4,6 +4,7 @@ import { Spinner } from '../../../components/ui/spinner';
 import { errorText } from '../../../lib/error-text';
 import { Link, useRoute } from '../../../lib/router';
 import type { Room, User } from '../../../lib/schemas';
+import { roomLabel } from '../api/room-name';
 import { useMyRooms } from '../api/rooms';
 import { DirectPresence } from './direct-presence';
 
@@ -24,12 +25,12 @@ export function Sidebar(props: { me: User; onLogout: () => void }) {
     <nav className="sidebar" aria-label="Rooms">
       <header className="sidebar-head">
         <span className="brand">Parley</span>
-        <span className="me" title={me.username}>
-          {me.display_name || me.username}
-        </span>
         <Button variant="ghost" onClick={onLogout}>
           Sign out
         </Button>
+        <span className="me" title={`@${me.username}`}>
+          {me.display_name || me.username}
+        </span>
       </header>
       <div className="sidebar-actions">
         <Link className={route.name === 'browse' ? 'nav-link active' : 'nav-link'} href="/browse">
@@ -44,8 +45,8 @@ export function Sidebar(props: { me: User; onLogout: () => void }) {
       </div>
       {rooms.isPending ? <Spinner /> : null}
       {rooms.isError ? <p className="form-error">{errorText(rooms.error)}</p> : null}
-      <RoomSection title="Rooms" rooms={channels} activeId={activeId} />
-      <RoomSection title="Direct messages" rooms={directs} activeId={activeId} me={me} />
+      <RoomSection title="Rooms" rooms={channels} activeId={activeId} me={me} />
+      <RoomSection title="Direct messages" rooms={directs} activeId={activeId} me={me} direct />
       <Suspense fallback={null}>
         {dialog === 'create' ? <CreateRoomDialog onClose={() => setDialog(null)} /> : null}
         {dialog === 'direct' ? <DirectDialog me={me} onClose={() => setDialog(null)} /> : null}
@@ -54,8 +55,14 @@ export function Sidebar(props: { me: User; onLogout: () => void }) {
   );
 }
 
-function RoomSection(props: { title: string; rooms: Room[]; activeId: number | undefined; me?: User }) {
-  const { title, rooms, activeId, me } = props;
+function RoomSection(props: {
+  title: string;
+  rooms: Room[];
+  activeId: number | undefined;
+  me: User;
+  direct?: boolean;
+}) {
+  const { title, rooms, activeId, me, direct } = props;
   return (
     <section className="room-section">
       <h2>{title}</h2>
@@ -71,8 +78,8 @@ function RoomSection(props: { title: string; rooms: Room[]; activeId: number | u
                 aria-current={room.id === activeId ? 'page' : undefined}
                 data-room-id={room.id}
               >
-                {me ? <DirectPresence roomId={room.id} me={me} /> : <span className="hash">#</span>}
-                <span className="room-name">{room.name}</span>
+                {direct ? <DirectPresence roomId={room.id} me={me} /> : <span className="hash">#</span>}
+                <span className="room-name">{roomLabel(room, me)}</span>
                 {room.kind === 'private' ? <span className="muted small">private</span> : null}
                 {unread > 0 ? (
                   <span className="badge" aria-label={`${unread} unread`}>

@@ -1,0 +1,73 @@
+package hub
+
+import (
+	"context"
+	"time"
+)
+
+func (h *Hub) publishLoop(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case it := <-h.pubq:
+			pctx, cancel := context.WithTimeout(ctx, h.o.WriteTimeout)
+			err := h.broker.Publish(pctx, it.topic, it.payload)
+			cancel()
+			switch {
+			case err == nil:
+				if h.pubFailing.CompareAndSwap(true, false) {
+					h.log.Info("hub: publishing again")
+				}
+			case ctx.Err() != nil:
+				return
+			default:
+				h.m.publishErrors.Inc()
+				// Once per outage: the broker's own health says the rest.
+				if h.pubFailing.CompareAndSwap(false, true) {
+					h.log.Warn("hub: publish failing; remote clients will catch up by resume", "topic", it.topic, "err", err)
+				}
+			}
+		}
+	}
+}
+
+// controlLoop applies remote joins and leaves off the broker's receive
+// path, because they (un)subscribe on the broker themselves.
+func (h *Hub) controlLoop(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case e := <-h.ctlq:
+			h.deliverEnvelope(e)
+		}
+	}
+}
+
+// pingLoop queues a protocol ping to every connection each PingInterval:
+// one ticker for the replica instead of one per connection.
+func (h *Hub) pingLoop(ctx context.Context) {
+	t := time.NewTicker(h.o.PingInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			h.eachConn(func(c *conn) { c.push(pingFrame) })
+		}
+	}
+}
+
+// publish delivers payload to this replica's connections at once and queues
+// it for the other replicas; it never waits on the broker.
+func (h *Hub) publish(topic string, payload []byte) {
+	h.deliver(payload)
+	select {
+	case h.pubq <- pubItem{topic: topic, payload: payload}:
+	default:
+		h.m.publishErrors.Inc()
+		h.log.Warn("hub: publish queue full; remote clients will catch up by resume", "topic", topic)
+	}
+}

@@ -1,0 +1,92 @@
+package hub
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// Options configure a Hub. Zero values take the documented defaults.
+type Options struct {
+	Broker   Broker
+	Presence Presence
+	Logger   *slog.Logger
+	// PingInterval is how often a protocol ping is sent (25s).
+	PingInterval time.Duration
+	// PongTimeout is how long a connection may stay silent (60s).
+	PongTimeout time.Duration
+	// WriteTimeout bounds each write to a client (10s).
+	WriteTimeout time.Duration
+	// ReadLimit is the largest client frame in bytes (16 KiB); bigger
+	// closes the connection with 1009.
+	ReadLimit int64
+	// QueueSize is each connection's send queue (256 frames); a full queue
+	// closes the connection with 1013.
+	QueueSize int
+	// Compression negotiates permessage-deflate when the client offers it.
+	Compression bool
+	// CompressionThreshold is the smallest frame compressed (1024 bytes).
+	CompressionThreshold int
+	// SendRate and SendBurst limit each connection's sends (10/s, 20).
+	SendRate  float64
+	SendBurst int
+	// ReorderWait is how long a message that arrives ahead of a missing seq
+	// is held before it is delivered anyway (1s). The missing one is nearly
+	// always just late (another replica's commit racing this one's), so
+	// waiting is cheaper than making every client resume.
+	ReorderWait time.Duration
+	// Registerer receives the hub's metrics; nil registers nothing.
+	Registerer prometheus.Registerer
+}
+
+// DefaultOptions returns the defaults; Broker and Presence stay nil, which
+// New replaces by the in-process ones of a single replica.
+func DefaultOptions() Options {
+	return Options{
+		PingInterval:         25 * time.Second,
+		PongTimeout:          60 * time.Second,
+		WriteTimeout:         10 * time.Second,
+		ReadLimit:            16 << 10,
+		QueueSize:            256,
+		Compression:          true,
+		CompressionThreshold: 1024,
+		SendRate:             10,
+		SendBurst:            20,
+		ReorderWait:          time.Second,
+	}
+}
+
+func (o *Options) fill() {
+	d := DefaultOptions()
+	if o.PingInterval <= 0 {
+		o.PingInterval = d.PingInterval
+	}
+	if o.PongTimeout <= 0 {
+		o.PongTimeout = d.PongTimeout
+	}
+	if o.WriteTimeout <= 0 {
+		o.WriteTimeout = d.WriteTimeout
+	}
+	if o.ReadLimit <= 0 {
+		o.ReadLimit = d.ReadLimit
+	}
+	if o.QueueSize <= 0 {
+		o.QueueSize = d.QueueSize
+	}
+	if o.CompressionThreshold <= 0 {
+		o.CompressionThreshold = d.CompressionThreshold
+	}
+	if o.SendRate <= 0 {
+		o.SendRate = d.SendRate
+	}
+	if o.SendBurst <= 0 {
+		o.SendBurst = d.SendBurst
+	}
+	if o.ReorderWait <= 0 {
+		o.ReorderWait = d.ReorderWait
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+}
