@@ -53,7 +53,7 @@ func (s *Server) notModified(c *fiber.Ctx, etag string) bool {
 	if matches(c.Get(fiber.HeaderIfNoneMatch), etag) {
 		c.Status(fiber.StatusNotModified)
 		if s.counted != nil {
-			s.counted(c.Route().Path)
+			s.counted(strings.Clone(c.Route().Path))
 		}
 		return true
 	}

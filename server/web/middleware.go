@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -52,8 +53,10 @@ func (s *Server) observe(c *fiber.Ctx) error {
 	}
 	elapsed := time.Since(start)
 	status := c.Response().StatusCode()
-	route := c.Route().Path
-	s.metrics.observe(c.Method(), route, status, elapsed)
+	// Fiber's strings point into buffers it reuses: the metric labels
+	// outlive the request, so they get their own copies.
+	route := strings.Clone(c.Route().Path)
+	s.metrics.observe(strings.Clone(c.Method()), route, status, elapsed)
 	if status >= 500 {
 		s.log.ErrorContext(c.UserContext(), "request", "method", c.Method(), "route", route, "status", status, "ms", elapsed.Seconds()*1000, "request_id", id)
 	} else {

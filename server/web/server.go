@@ -93,11 +93,13 @@ func New(o Options) (*Server, error) {
 	}
 	s.metrics = m
 	s.fiber = fiber.New(fiber.Config{
-		AppName:                 "parley",
-		BodyLimit:               o.BodyLimit,
-		ErrorHandler:            s.errorHandler,
-		DisableStartupMessage:   true,
-		ReadTimeout:             30 * time.Second,
+		AppName:               "parley",
+		BodyLimit:             o.BodyLimit,
+		ErrorHandler:          s.errorHandler,
+		DisableStartupMessage: true,
+		// fasthttp applies ReadTimeout to a kept-alive connection waiting
+		// for its next request too, so it matches IdleTimeout.
+		ReadTimeout:             120 * time.Second,
 		WriteTimeout:            30 * time.Second,
 		IdleTimeout:             120 * time.Second,
 		ReadBufferSize:          8192,
