@@ -143,8 +143,12 @@ func (c *Config) Validate() error {
 		ramp := time.Duration(float64(c.Users) / c.RampRate * float64(time.Second))
 		c.MaxTime = 2*ramp + c.Duration + c.Drain + 90*time.Second
 	}
-	if c.Log == nil {
+	switch c.Log.(type) {
+	case nil:
 		c.Log = io.Discard
+	case *lineWriter:
+	default:
+		c.Log = &lineWriter{w: c.Log}
 	}
 	return nil
 }
