@@ -168,8 +168,9 @@ func (c *conn) queued() int {
 	return len(c.q)
 }
 
-// start queues the ready frame, then whatever waited for it.
-func (c *conn) start(ready *outFrame) {
+// start queues the ready frame, then whatever waited for it. The rooms of
+// keep go on buffering: a replay will flush them.
+func (c *conn) start(ready *outFrame, keep map[int64]int64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.started = true
@@ -180,13 +181,8 @@ func (c *conn) start(ready *outFrame) {
 		c.pushLocked(f)
 	}
 	c.early = nil
-	c.flushAllLocked()
-}
-
-// flushAllLocked ends buffering in every room, queuing what waited.
-func (c *conn) flushAllLocked() {
-	for _, st := range c.rooms {
-		if st.replaying {
+	for id, st := range c.rooms {
+		if _, kept := keep[id]; st.replaying && !kept {
 			c.flushRoomLocked(st)
 		}
 	}

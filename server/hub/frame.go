@@ -114,6 +114,9 @@ type (
 		Type  string           `json:"type"`
 		User  chat.User        `json:"user"`
 		Rooms map[string]int64 `json:"rooms"`
+		// Resuming says the resume point given at connect was taken: its
+		// rooms are replayed next and resumed follows.
+		Resuming bool `json:"resuming,omitempty"`
 	}
 	messageEvent struct {
 		Type    string        `json:"type"`

@@ -89,13 +89,19 @@ func (h *Hub) handleTyping(c *conn, f Frame) {
 // Live messages of a room wait in the connection while it replays and are
 // then queued unless the replay already had them.
 func (h *Hub) handleResume(ctx context.Context, ch Chat, c *conn, f Frame) {
-	ids := make([]int64, 0, len(f.Rooms))
-	for id := range f.Rooms {
+	h.resumeRooms(ctx, ch, c, f.Rooms)
+}
+
+// resumeRooms replays each room of point from its seq, in room id order,
+// then queues resumed.
+func (h *Hub) resumeRooms(ctx context.Context, ch Chat, c *conn, point map[int64]int64) {
+	ids := make([]int64, 0, len(point))
+	for id := range point {
 		ids = append(ids, id)
 	}
 	slices.Sort(ids)
 	for _, id := range ids {
-		if err := h.replay(ctx, ch, c, id, f.Rooms[id]); err != nil {
+		if err := h.replay(ctx, ch, c, id, point[id]); err != nil {
 			c.sendError(err, "", id)
 		}
 	}

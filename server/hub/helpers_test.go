@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -60,7 +61,7 @@ func newReplica(tb testing.TB, dsn string, o hub.Options) *replica {
 		}
 	}()
 
-	srv := fiber.New(fiber.Config{DisableStartupMessage: true})
+	srv := fiber.New(fiber.Config{DisableStartupMessage: true, ErrorHandler: chatErrorStatus})
 	srv.Get("/ws", func(c *fiber.Ctx) error {
 		u, err := a.Authenticate(c.UserContext(), c.Query("token"))
 		if err != nil {
@@ -90,6 +91,17 @@ func newReplica(tb testing.TB, dsn string, o hub.Options) *replica {
 		<-runDone
 	})
 	return &replica{App: a, Hub: h, URL: "ws://" + ln.Addr().String() + "/ws"}
+}
+
+// chatErrorStatus stands in for the web layer's error handler: enough of
+// its table for the refusals the hub itself returns.
+func chatErrorStatus(c *fiber.Ctx, err error) error {
+	switch chat.ErrorCode(err) {
+	case chat.EINVALID:
+		return c.Status(http.StatusUnprocessableEntity).SendString(chat.ErrorMessage(err))
+	default:
+		return fiber.DefaultErrorHandler(c, err)
+	}
 }
 
 // quietLog keeps expected warnings (a Redis stopped on purpose) out of the
@@ -170,7 +182,11 @@ func newClient(tb testing.TB, ws *websocket.Conn) *client {
 func dialRaw(tb testing.TB, url, token string) *websocket.Conn {
 	tb.Helper()
 	d := websocket.Dialer{HandshakeTimeout: 5 * time.Second, EnableCompression: true}
-	ws, resp, err := d.Dial(url+"?token="+token, nil)
+	sep := "?"
+	if strings.Contains(url, "?") {
+		sep = "&"
+	}
+	ws, resp, err := d.Dial(url+sep+"token="+token, nil)
 	if err != nil {
 		status := 0
 		if resp != nil {

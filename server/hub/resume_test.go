@@ -3,6 +3,7 @@ package hub_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"sync"
 	"testing"
@@ -87,9 +88,10 @@ func TestResume(t *testing.T) {
 		checkRun(t, first, 1, 40)
 		_ = c1.ws.Close() // drop mid-stream
 
-		c2 := dial(t, r.URL, tb)
+		// The resume point given at connect: replayed and live messages
+		// come strictly in seq order, however the two race.
+		c2 := dial(t, r.URL+"?resume="+key+":40", tb)
 		ready := c2.next(wait, "ready")
-		c2.send(resumeFrame{Type: "resume", Rooms: map[string]int64{key: 40}})
 		got := seqs(t, c2, room.ID, 0, true)
 		wg.Wait()
 		last := int64(40)
@@ -124,5 +126,38 @@ func TestResume(t *testing.T) {
 		c.send(resumeFrame{Type: "resume", Rooms: map[string]int64{strconv.FormatInt(room.ID, 10): 0}})
 		// 250 messages through a 16-frame queue: the replay paces itself.
 		checkRun(t, seqs(t, c, room.ID, 0, true), 1, 250)
+	})
+}
+
+// TestResumeFrame checks the resume frame sent after ready: it may
+// interleave with live messages (the protocol allows it), but each seq
+// still arrives exactly once.
+func TestResumeFrame(t *testing.T) {
+	t.Run("OK", func(t *testing.T) {
+		r := single(t, hub.Options{})
+		ctx := context.Background()
+		alice, _ := newUser(t, r.App)
+		bob, tb := newUser(t, r.App)
+		room := newRoom(t, r.App, alice, chat.RoomPublic, bob)
+		key := strconv.FormatInt(room.ID, 10)
+		for i := range 30 {
+			if _, _, err := r.App.SendMessage(ctx, alice, room.ID, "m", fmt.Sprint("f", i)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		c := dial(t, r.URL, tb)
+		c.next(wait, "ready")
+		c.send(resumeFrame{Type: "resume", Rooms: map[string]int64{key: 10}})
+		for i := 30; i < 40; i++ {
+			if _, _, err := r.App.SendMessage(ctx, alice, room.ID, "m", fmt.Sprint("f", i)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got := seqs(t, c, room.ID, 0, true)
+		if len(got) < 30 {
+			got = append(got, seqs(t, c, room.ID, 30-len(got), false)...)
+		}
+		slices.Sort(got)
+		checkRun(t, got, 11, 40)
 	})
 }

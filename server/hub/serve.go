@@ -29,7 +29,7 @@ const callTimeout = 10 * time.Second
 // caller and checked the Origin.
 func (h *Hub) Handler(ch Chat) fiber.Handler {
 	h.chatv.Store(&chatBox{c: ch})
-	return fws.New(func(ws *fws.Conn) { h.serve(ch, ws) }, fws.Config{
+	upgrade := fws.New(func(ws *fws.Conn) { h.serve(ch, ws) }, fws.Config{
 		EnableCompression: h.o.Compression,
 		RecoverHandler:    h.recoverConn,
 		WriteBufferPool:   &sync.Pool{},
@@ -37,6 +37,18 @@ func (h *Hub) Handler(ch Chat) fiber.Handler {
 		WriteBufferSize:   4096,
 		HandshakeTimeout:  h.o.WriteTimeout,
 	})
+	return func(c *fiber.Ctx) error {
+		// A bad resume point is refused before the upgrade, while the
+		// answer can still be the contract's JSON error.
+		point, err := ParseResumePoint(c.Query(ResumeParam))
+		if err != nil {
+			return err
+		}
+		if point != nil {
+			c.Locals(resumeLocal, point)
+		}
+		return upgrade(c)
+	}
 }
 
 // recoverConn replaces the library's recover, which would send the panic
@@ -85,9 +97,12 @@ func (h *Hub) serve(ch Chat, ws *fws.Conn) {
 		h.disconnect(c)
 	}()
 
-	if err := h.connect(ch, c); err != nil {
+	point, _ := ws.Locals(resumeLocal).(map[int64]int64)
+	if err := h.connect(ch, c, point); err != nil {
 		h.log.Error("hub: connect", "user", c.user.ID, "err", err)
 		c.close(closeInternal, "could not load rooms, retry")
+	} else if point != nil {
+		h.resumeAtConnect(ch, c, point)
 	}
 	if h.closing.Load() {
 		c.close(closeGoingAway, "server shutting down, reconnect")
@@ -125,8 +140,9 @@ func (h *Hub) readLoop(ch Chat, c *conn) {
 }
 
 // connect subscribes the connection to the user's rooms and queues ready.
-// Live events that arrive meanwhile are buffered and follow ready.
-func (h *Hub) connect(ch Chat, c *conn) error {
+// Live events that arrive meanwhile are buffered and follow ready, except
+// in the rooms of the resume point, which stay buffered until their replay.
+func (h *Hub) connect(ch Chat, c *conn, point map[int64]int64) error {
 	ctx, cancel := context.WithTimeout(c.ctx, callTimeout)
 	defer cancel()
 	if h.addUserConn(ctx, c) {
@@ -138,20 +154,28 @@ func (h *Hub) connect(ch Chat, c *conn) error {
 	}
 	rooms, err := ch.MyRooms(ctx, &c.user)
 	if err != nil {
-		c.start(nil)
+		c.start(nil, nil)
 		return fmt.Errorf("my rooms: %w", err)
 	}
-	ready := readyEvent{Type: "ready", User: c.user, Rooms: make(map[string]int64, len(rooms))}
+	ready := readyEvent{Type: "ready", User: c.user, Rooms: make(map[string]int64, len(rooms)), Resuming: point != nil}
 	for _, r := range rooms {
 		ready.Rooms[strconv.FormatInt(r.ID, 10)] = h.joinRoom(ctx, c, r.ID, r.LastSeq, true)
 	}
 	data, err := encode(ready)
 	if err != nil {
-		c.start(nil)
+		c.start(nil, nil)
 		return err
 	}
-	c.start(&outFrame{data: data})
+	c.start(&outFrame{data: data}, point)
 	return nil
+}
+
+// resumeAtConnect replays the rooms of the resume point given with the
+// upgrade, each before any of its live messages, then says resumed.
+func (h *Hub) resumeAtConnect(ch Chat, c *conn, point map[int64]int64) {
+	ctx, cancel := context.WithTimeout(c.ctx, resumeTimeout)
+	defer cancel()
+	h.resumeRooms(ctx, ch, c, point)
 }
 
 // disconnect undoes connect once the connection's goroutines are done.

@@ -40,16 +40,20 @@ type Config struct {
 	Profile     string        // ProfileModel or ProfileChatty
 	RateFactor  float64       // model: actions per user are this many times more frequent
 	ChattyRate  float64       // chatty: messages per second sent by all users together
-	RoomSizes   []int         // every user is in one room of each size
-	BodySize    int           // bytes of each message body
-	UserPrefix  string        // usernames are UserPrefix + index; existing ones are reused
-	Password    string        // password of every simulated account
-	SourceNets  int           // spread client addresses over this many 127.0.x.1 /24s (0: kernel's choice)
-	Setup       int           // concurrent room creations
-	Progress    time.Duration // interval of progress lines
-	ProfileCPU  time.Duration // length of a server CPU profile from /debug/pprof, 0: none
-	SLO         SLO
-	Log         io.Writer // progress lines; nil discards them
+	// ChattyReconnects is, in the chatty profile, how many sockets per
+	// second (all users together) drop on purpose and reconnect with their
+	// resume point, to check order and loss across reconnects under load.
+	ChattyReconnects float64
+	RoomSizes        []int         // every user is in one room of each size
+	BodySize         int           // bytes of each message body
+	UserPrefix       string        // usernames are UserPrefix + index; existing ones are reused
+	Password         string        // password of every simulated account
+	SourceNets       int           // spread client addresses over this many 127.0.x.1 /24s (0: kernel's choice)
+	Setup            int           // concurrent room creations
+	Progress         time.Duration // interval of progress lines
+	ProfileCPU       time.Duration // length of a server CPU profile from /debug/pprof, 0: none
+	SLO              SLO
+	Log              io.Writer // progress lines; nil discards them
 
 	// Search mode: after the first Users, add Step users every StepEvery
 	// while the SLOs hold over the last step, up to SearchLimit users.
@@ -115,6 +119,8 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("rate factor must be positive, got %g", c.RateFactor)
 	case c.Profile == ProfileChatty && c.ChattyRate <= 0:
 		return fmt.Errorf("chatty rate must be positive, got %g", c.ChattyRate)
+	case c.ChattyReconnects < 0:
+		return fmt.Errorf("reconnect rate must not be negative, got %g", c.ChattyReconnects)
 	case len(c.RoomSizes) == 0:
 		return fmt.Errorf("at least one room size is needed")
 	case c.BodySize < 40 || c.BodySize > 4000:

@@ -57,8 +57,16 @@ func (u *user) runModel(ctx context.Context) {
 }
 
 // runChatty posts every interval, starting at a random phase so that the
-// population's sends are spread evenly.
-func (u *user) runChatty(ctx context.Context, interval time.Duration) {
+// population's sends are spread evenly, and drops its socket every
+// reconnectEvery (never when zero), at a random phase too.
+func (u *user) runChatty(ctx context.Context, interval, reconnectEvery time.Duration) {
+	// A stopped timer that never fires stands in when nothing reconnects.
+	kick := time.NewTimer(time.Hour)
+	kick.Stop()
+	defer kick.Stop()
+	if reconnectEvery > 0 {
+		kick.Reset(rand.N(reconnectEvery))
+	}
 	if !sleepCtx(ctx, rand.N(interval)) {
 		return
 	}
@@ -69,10 +77,16 @@ func (u *user) runChatty(ctx context.Context, interval time.Duration) {
 		if err := errIgnoreCanceled(ctx, u.post(room)); err != nil {
 			u.r.actionError("post", err)
 		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
+		for waiting := true; waiting; {
+			select {
+			case <-ctx.Done():
+				return
+			case <-kick.C:
+				u.sock.kick()
+				kick.Reset(reconnectEvery)
+			case <-t.C:
+				waiting = false
+			}
 		}
 	}
 }

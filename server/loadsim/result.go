@@ -141,6 +141,7 @@ func (r *Result) judge(slo SLO) {
 	}
 	add("lost", 0, float64(r.Messages.Lost))
 	add("duplicated", 0, float64(r.Messages.Duplicated))
+	add("out_of_order", 0, float64(r.Messages.OutOfOrder))
 	if slo.DeliveryP99 > 0 {
 		add("delivery_p99_ms", ms(slo.DeliveryP99), r.Delivery.P99)
 	}

@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -88,4 +90,24 @@ func (s *socket) finalResume(ctx context.Context, timeout time.Duration) bool {
 	}
 	s.recv.Verify()
 	return true
+}
+
+// resumePoint formats watermarks as the value of /ws's resume parameter:
+// "room:seq,room:seq", rooms in id order.
+func resumePoint(wm map[int64]int64) string {
+	ids := make([]int64, 0, len(wm))
+	for id := range wm {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	var b strings.Builder
+	for i, id := range ids {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(strconv.FormatInt(id, 10))
+		b.WriteByte(':')
+		b.WriteString(strconv.FormatInt(wm[id], 10))
+	}
+	return b.String()
 }

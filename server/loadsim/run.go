@@ -209,7 +209,11 @@ func (u *user) act(ctx context.Context) {
 			return
 		}
 		per := float64(u.r.cfg.Users) / u.r.cfg.ChattyRate
-		u.runChatty(ctx, time.Duration(per*float64(time.Second)))
+		var reconnectEvery time.Duration
+		if rate := u.r.cfg.ChattyReconnects; rate > 0 {
+			reconnectEvery = time.Duration(float64(u.r.cfg.Users) / rate * float64(time.Second))
+		}
+		u.runChatty(ctx, time.Duration(per*float64(time.Second)), reconnectEvery)
 		return
 	}
 	u.runModel(ctx)

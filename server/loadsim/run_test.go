@@ -96,6 +96,31 @@ func TestRun(t *testing.T) {
 			}
 		}
 	})
+	t.Run("OKReconnects", func(t *testing.T) {
+		// Sockets drop and reconnect with their resume point while
+		// everybody chats: nothing is lost, repeated or out of order.
+		var log bytes.Buffer
+		cfg := loadsim.Defaults()
+		cfg.Name, cfg.Target, cfg.ServerPIDs = "reconnects", srv.URL, []int{srv.PID}
+		cfg.Users, cfg.RampRate, cfg.Duration, cfg.Drain = 30, 30, 6*time.Second, 3*time.Second
+		cfg.Profile, cfg.ChattyRate, cfg.ChattyReconnects, cfg.RoomSizes = loadsim.ProfileChatty, 150, 6, []int{30}
+		cfg.UserPrefix, cfg.Progress, cfg.Log = "rr", time.Second, &log
+		cfg.MaxTime = time.Minute
+		res, err := loadsim.Run(context.Background(), cfg)
+		if err != nil {
+			t.Fatalf("run: %v\n%s", err, log.String())
+		}
+		m := res.Messages
+		if res.WS.Planned < 10 {
+			t.Fatalf("%d planned reconnects, want ≥ 10", res.WS.Planned)
+		}
+		if m.Acked < 100 || m.Lost != 0 || m.Duplicated != 0 || m.OutOfOrder != 0 {
+			t.Fatalf("messages %+v: want ≥ 100 acked and none lost, duplicated or out of order across %d reconnects", m, res.WS.Planned)
+		}
+		if !res.Pass {
+			t.Fatalf("run failed: %v\n%s\n%s", res.Failures, res.Markdown(), log.String())
+		}
+	})
 	t.Run("ErrRemoteTarget", func(t *testing.T) {
 		cfg := loadsim.Defaults()
 		cfg.Target = "http://192.0.2.1:8080"

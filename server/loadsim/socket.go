@@ -82,7 +82,15 @@ func newSocket(base, token string, dialer *websocket.Dialer, recv *Receiver, l *
 func (s *socket) run(ctx context.Context) error {
 	first := true
 	for ctx.Err() == nil {
-		conn, resp, err := s.dialer.DialContext(ctx, s.url, nil)
+		// A reconnection names its resume point at connect, so the server
+		// replays before any live message of those rooms, as a browser does.
+		target, resuming := s.url, false
+		if !first {
+			if point := resumePoint(s.recv.Watermarks()); point != "" {
+				target, resuming = s.url+"&resume="+point, true
+			}
+		}
+		conn, resp, err := s.dialer.DialContext(ctx, target, nil)
 		if err != nil && resp != nil {
 			err = fmt.Errorf("%w (status %d)", err, resp.StatusCode)
 		}
@@ -104,6 +112,9 @@ func (s *socket) run(ctx context.Context) error {
 		s.conn = conn
 		s.gen.Add(1)
 		s.asked.Store(0)
+		if resuming {
+			s.asked.Store(1)
+		}
 		s.answered.Store(0)
 		s.mu.Unlock()
 		stop := context.AfterFunc(ctx, func() { conn.Close() })
@@ -158,9 +169,9 @@ func (s *socket) isReady() bool {
 }
 
 // read handles frames until the connection fails and says whether a ready
-// event came. A reconnection resumes every room from what was received so
-// far, then sends again what still awaits its ack, as a browser's outbox
-// would; the client id makes the retry safe.
+// event came. A reconnection (which named its resume point when it dialed)
+// sends again what still awaits its ack, as a browser's outbox would; the
+// client id makes the retry safe.
 func (s *socket) read(conn *websocket.Conn, reconnect bool) (gotReady bool, err error) {
 	for {
 		_, b, err := conn.ReadMessage()
@@ -187,9 +198,6 @@ func (s *socket) read(conn *websocket.Conn, reconnect bool) (gotReady bool, err 
 				close(s.readyCh)
 			}
 			if reconnect {
-				if err := s.resume(); err != nil {
-					return gotReady, err
-				}
 				if err := s.resend(); err != nil {
 					return gotReady, err
 				}

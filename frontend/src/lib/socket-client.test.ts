@@ -2,10 +2,16 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { backoffDelay } from './backoff';
 import { StorageOutbox } from './outbox';
 import type { Message } from './schemas';
-import { SocketClient, type SocketLike } from './socket-client';
+import {
+  MAX_CONNECT_RESUME_CHARS,
+  MAX_CONNECT_RESUME_ROOMS,
+  SocketClient,
+  type SocketLike,
+} from './socket-client';
 import type { ServerEvent } from './socket-events';
 
 class FakeSocket implements SocketLike {
+  constructor(readonly url: string) {}
   readyState = 0;
   onopen: ((ev: Event) => void) | null = null;
   onclose: ((ev: CloseEvent) => void) | null = null;
@@ -32,6 +38,16 @@ class FakeSocket implements SocketLike {
   }
   sentOfType(type: string): Record<string, unknown>[] {
     return this.sent.filter((f) => f.type === type);
+  }
+  /** The rooms and seqs the URL asks to resume, in URL order. */
+  resumePoint(): [number, number][] {
+    const value = new URL(this.url).searchParams.get('resume');
+    if (value === null) return [];
+    return value.split(',').map((pair) => {
+      const [id, seq, ...rest] = pair.split(':');
+      if (id === undefined || seq === undefined || rest.length > 0) throw new Error(`bad pair ${pair}`);
+      return [Number(id), Number(seq)];
+    });
   }
 }
 
@@ -60,16 +76,16 @@ interface Harness {
   connect(rooms?: Record<string, number>): FakeSocket;
 }
 
-function setup(random = 0.5): Harness {
+function setup(random = 0.5, url = 'ws://test/ws'): Harness {
   const sockets: FakeSocket[] = [];
   const events: ServerEvent[] = [];
   const outbox = new StorageOutbox(alice.id);
   const online = { value: true };
   const client = new SocketClient({
-    url: 'ws://test/ws',
+    url,
     outbox,
-    createSocket: () => {
-      const s = new FakeSocket();
+    createSocket: (u) => {
+      const s = new FakeSocket(u);
       sockets.push(s);
       return s;
     },
@@ -93,7 +109,9 @@ function setup(random = 0.5): Harness {
     connect: (rooms = {}) => {
       const s = h.last();
       s.open();
-      s.receive({ type: 'ready', user: alice, rooms });
+      // A current server says it took the resume point named in the URL.
+      const resuming = s.url.includes('resume=');
+      s.receive({ type: 'ready', user: alice, rooms, ...(resuming ? { resuming } : {}) });
       return s;
     },
   };
@@ -169,26 +187,169 @@ describe('SocketClient reconnect', () => {
   });
 });
 
+function messageSeqs(events: ServerEvent[], roomId: number): number[] {
+  return events.flatMap((e) => (e.type === 'message' && e.message.room_id === roomId ? [e.message.seq] : []));
+}
+
 describe('SocketClient resume', () => {
   it('OK', () => {
     const h = setup();
     h.client.start();
     h.client.noteSeq(7, 10);
     const first = h.connect({ '7': 10, '8': 3 });
+    // Nothing was followed when the first socket opened.
+    expect(first.url).toBe('ws://test/ws');
     expect(first.sentOfType('resume')).toEqual([]);
     first.receive({ type: 'message', message: msg(7, 11) });
     first.drop();
     vi.advanceTimersByTime(1_000);
 
     // Both rooms moved on while we were away: room 7 from the history the
-    // app loaded, room 8 from the point the first ready reported.
+    // app loaded, room 8 from the point the first ready reported. The URL
+    // names both, so the server replays them and no frame asks again.
     const second = h.connect({ '7': 14, '8': 5 });
-    expect(second.sentOfType('resume')).toEqual([{ type: 'resume', rooms: { '7': 11, '8': 3 } }]);
+    expect(second.url).toBe('ws://test/ws?resume=7:11,8:3');
+    expect(second.sentOfType('resume')).toEqual([]);
     for (const seq of [12, 13, 14]) second.receive({ type: 'message', message: msg(7, seq) });
     for (const seq of [4, 5]) second.receive({ type: 'message', message: msg(8, seq) });
     second.receive({ type: 'resumed' });
-    expect(h.client.lastSeq(7)).toBe(14);
+    // Live after the replay, plus a late duplicate of a replayed one.
+    second.receive({ type: 'message', message: msg(7, 15) });
+    second.receive({ type: 'message', message: msg(7, 13) });
+    expect(messageSeqs(h.events, 7)).toEqual([11, 12, 13, 14, 15]);
+    expect(messageSeqs(h.events, 8)).toEqual([4, 5]);
+    expect(second.sent).toEqual([]);
+    expect(h.client.lastSeq(7)).toBe(15);
     expect(h.client.lastSeq(8)).toBe(5);
+
+    // Every reconnect names what is held by then.
+    second.drop();
+    vi.advanceTimersByTime(1_000);
+    expect(h.last().url).toBe('ws://test/ws?resume=7:15,8:5');
+    h.client.stop();
+  });
+
+  it('OKServerIgnoresConnectPoint', () => {
+    // An older replica (a rolling deploy) ignores the parameter and says
+    // nothing of it in ready: the client resumes by frame as it used to.
+    const h = setup();
+    h.client.noteSeq(7, 10);
+    h.client.start();
+    const s = h.last();
+    expect(s.url).toBe('ws://test/ws?resume=7:10');
+    s.open();
+    s.receive({ type: 'ready', user: alice, rooms: { '7': 12 } });
+    expect(s.sentOfType('resume')).toEqual([{ type: 'resume', rooms: { '7': 10 } }]);
+    for (const seq of [11, 12]) s.receive({ type: 'message', message: msg(7, seq) });
+    s.receive({ type: 'resumed' });
+    expect(messageSeqs(h.events, 7)).toEqual([11, 12]);
+    h.client.stop();
+  });
+
+  it('OKUrlWithQuery', () => {
+    for (const [url, want] of [
+      ['ws://test/ws?token=t', 'ws://test/ws?token=t&resume=7:10'],
+      ['ws://test/ws?', 'ws://test/ws?resume=7:10'],
+      ['ws://test/ws?token=t&', 'ws://test/ws?token=t&resume=7:10'],
+    ] as const) {
+      const h = setup(0.5, url);
+      h.client.noteSeq(7, 10);
+      h.client.start();
+      expect(h.last().url).toBe(want);
+      h.client.stop();
+    }
+  });
+
+  it('OKGapWhileResumingAtConnect', () => {
+    const h = setup();
+    h.client.noteSeq(7, 10);
+    h.client.start();
+    const s = h.connect({ '7': 14, '9': 0 });
+    expect(s.resumePoint()).toEqual([[7, 10]]);
+    // Out of order before resumed: the connect replay is still filling the
+    // room, so asking again would only replay it twice.
+    s.receive({ type: 'message', message: msg(7, 12) });
+    s.receive({ type: 'message', message: msg(7, 11) });
+    s.receive({ type: 'message', message: msg(7, 14) });
+    s.receive({ type: 'message', message: msg(7, 13) });
+    s.receive({ type: 'message', message: msg(7, 16) });
+    expect(s.sentOfType('resume')).toEqual([]);
+    expect(h.client.lastSeq(7)).toBe(14);
+
+    // A room not named in the URL still asks for its gap at once.
+    s.receive({ type: 'message', message: msg(9, 2) });
+    expect(s.sentOfType('resume')).toEqual([{ type: 'resume', rooms: { '9': 0 } }]);
+
+    s.receive({ type: 'resumed' });
+    // Once the replay is over, a gap left in room 7 asks for its own.
+    s.receive({ type: 'message', message: msg(7, 17) });
+    expect(s.sentOfType('resume')).toEqual([
+      { type: 'resume', rooms: { '9': 0 } },
+      { type: 'resume', rooms: { '7': 14 } },
+    ]);
+    expect(messageSeqs(h.events, 7)).toEqual([12, 11, 14, 13, 16, 17]);
+    h.client.stop();
+  });
+
+  it('OKOverCap', () => {
+    const h = setup();
+    const total = MAX_CONNECT_RESUME_ROOMS + 2;
+    for (let id = 1; id <= total; id++) h.client.noteSeq(id, 5);
+    h.client.start();
+    const ready: Record<string, number> = { '5000': 3 };
+    for (let id = 1; id <= total; id++) ready[String(id)] = 6;
+    const s = h.connect(ready);
+
+    const named = s.resumePoint();
+    expect(named).toHaveLength(MAX_CONNECT_RESUME_ROOMS);
+    expect(named.map(([id]) => id)).toEqual(Array.from({ length: MAX_CONNECT_RESUME_ROOMS }, (_, i) => i + 1));
+    expect(named.every(([, seq]) => seq === 5)).toBe(true);
+    // Only the rooms left out of the URL resume by frame.
+    const overflow = { [String(total - 1)]: 5, [String(total)]: 5 };
+    expect(s.sentOfType('resume')).toEqual([{ type: 'resume', rooms: overflow }]);
+
+    // The URL replay ends first; the frame's rooms still wait for theirs.
+    s.receive({ type: 'message', message: msg(1, 6) });
+    s.receive({ type: 'resumed' });
+    s.receive({ type: 'message', message: msg(total, 7) });
+    expect(s.sentOfType('resume')).toHaveLength(1);
+    s.receive({ type: 'message', message: msg(total, 6) });
+    s.receive({ type: 'resumed' });
+    expect(h.client.lastSeq(total)).toBe(7);
+    expect(h.client.lastSeq(5000)).toBe(3);
+    h.client.stop();
+  });
+
+  it('OKLongUrl', () => {
+    const h = setup();
+    const base = 1_000_000_000;
+    for (let i = 0; i < MAX_CONNECT_RESUME_ROOMS; i++) h.client.noteSeq(base + i, base + i);
+    h.client.start();
+    const ready: Record<string, number> = {};
+    for (let i = 0; i < MAX_CONNECT_RESUME_ROOMS; i++) ready[String(base + i)] = base + i + 1;
+    const s = h.connect(ready);
+
+    // Ten-digit ids and seqs would make a 22 KB URL; it stops at the budget.
+    const value = new URL(s.url).searchParams.get('resume') ?? '';
+    expect(value.length).toBeLessThanOrEqual(MAX_CONNECT_RESUME_CHARS);
+    const named = s.resumePoint();
+    expect(named.length).toBe(Math.floor((MAX_CONNECT_RESUME_CHARS + 1) / 22));
+    const frames = s.sentOfType('resume');
+    expect(frames).toHaveLength(1);
+    const rooms = Object.keys(frames[0]?.rooms ?? {}).map(Number);
+    expect(rooms).toHaveLength(MAX_CONNECT_RESUME_ROOMS - named.length);
+    expect(new Set([...named.map(([id]) => id), ...rooms]).size).toBe(MAX_CONNECT_RESUME_ROOMS);
+    h.client.stop();
+  });
+
+  it('ErrBadSeqLeftOut', () => {
+    const h = setup();
+    h.client.noteSeq(7, 10);
+    h.client.noteSeq(8, 2.5);
+    h.client.noteSeq(0, 1);
+    h.client.start();
+    // One pair the server cannot parse would refuse the whole upgrade.
+    expect(h.last().url).toBe('ws://test/ws?resume=7:10');
     h.client.stop();
   });
 });

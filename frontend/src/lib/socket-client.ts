@@ -37,6 +37,15 @@ export type ClientEvent = ServerEvent;
 
 const OPEN = 1;
 
+/** The server's limit on rooms in one resume point. */
+export const MAX_CONNECT_RESUME_ROOMS = 1000;
+/**
+ * Longest resume point put in the URL. The server and nginx both refuse
+ * request headers over 8 KiB, and a refused upgrade would be retried with
+ * the same URL forever; this leaves 2 KiB for the rest of the request.
+ */
+export const MAX_CONNECT_RESUME_CHARS = 6144;
+
 /**
  * SocketClient keeps one WebSocket to /ws alive: it reconnects with jittered
  * exponential backoff, resumes each followed room from the last contiguous
@@ -174,7 +183,7 @@ export class SocketClient {
     this.setState(this.attempt === 0 && this.state !== 'reconnecting' ? 'connecting' : 'reconnecting');
     let socket: SocketLike;
     try {
-      socket = this.opts.createSocket(this.opts.url);
+      socket = this.opts.createSocket(this.connectUrl());
     } catch {
       this.scheduleReconnect();
       return;
@@ -192,6 +201,12 @@ export class SocketClient {
     socket.onerror = () => {
       // A close event always follows; reconnecting happens there.
     };
+  }
+
+  /** The configured url naming what is held, so replays precede live. */
+  private connectUrl(): string {
+    const point = this.seqs.connect(MAX_CONNECT_RESUME_ROOMS, MAX_CONNECT_RESUME_CHARS);
+    return point === '' ? this.opts.url : withQuery(this.opts.url, `resume=${point}`);
   }
 
   private scheduleReconnect(): void {
@@ -218,7 +233,7 @@ export class SocketClient {
     if (!event) return;
     switch (event.type) {
       case 'ready':
-        this.onReady(event.rooms);
+        this.onReady(event.rooms, event.resuming === true);
         this.emit(event);
         return;
       case 'message':
@@ -242,11 +257,11 @@ export class SocketClient {
     }
   }
 
-  private onReady(serverSeqs: Record<string, number>): void {
+  private onReady(serverSeqs: Record<string, number>, connectPointTaken: boolean): void {
     this.ready = true;
     this.attempt = 0;
     this.setState('open');
-    const resume = this.seqs.onReady(serverSeqs);
+    const resume = this.seqs.onReady(serverSeqs, connectPointTaken);
     if (Object.keys(resume).length > 0) this.write({ type: 'resume', rooms: resume });
     for (const entry of this.opts.outbox.list()) this.trySend(entry);
   }
@@ -318,6 +333,11 @@ export class SocketClient {
   private emit(event: ClientEvent): void {
     for (const listener of this.eventListeners) listener(event);
   }
+}
+
+function withQuery(url: string, param: string): string {
+  if (!url.includes('?')) return `${url}?${param}`;
+  return url.endsWith('?') || url.endsWith('&') ? `${url}${param}` : `${url}&${param}`;
 }
 
 function detach(socket: SocketLike): void {

@@ -7,6 +7,8 @@ const readySchema = z.object({
   type: z.literal('ready'),
   user: userSchema,
   rooms: z.record(z.string(), z.number()),
+  /** The resume point named at connect was taken; `resumed` follows. */
+  resuming: z.optional(z.boolean()),
 });
 const messageEventSchema = z.object({ type: z.literal('message'), message: messageSchema });
 const editedSchema = z.object({ type: z.literal('message_edited'), message: messageSchema });

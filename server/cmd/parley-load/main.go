@@ -61,6 +61,7 @@ func run(args []string) (int, error) {
 	fs.StringVar(&cfg.Profile, "profile", cfg.Profile, `"model" (Mattermost-like actions) or "chatty" (fixed post rate)`)
 	fs.Float64Var(&cfg.RateFactor, "rate-factor", cfg.RateFactor, "model: multiply every user's action rate")
 	fs.Float64Var(&cfg.ChattyRate, "msg-rate", cfg.ChattyRate, "chatty: messages per second from all users")
+	fs.Float64Var(&cfg.ChattyReconnects, "reconnect-rate", cfg.ChattyReconnects, "chatty: sockets dropped on purpose per second, across all users (each reconnects and resumes)")
 	fs.Var(&sizes, "rooms", "room sizes, comma-separated; every user joins one room of each (default 5,50,500)")
 	fs.IntVar(&cfg.BodySize, "body-size", cfg.BodySize, "bytes per message body")
 	fs.StringVar(&cfg.UserPrefix, "user-prefix", cfg.UserPrefix, "username prefix; existing accounts are reused")

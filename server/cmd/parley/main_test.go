@@ -84,10 +84,15 @@ func TestMainServesAndDrains(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res.Body.Close()
-	if res.StatusCode != 201 || res.Header.Get("X-Parley-Instance") != "main-test" {
-		t.Fatalf("register: %d %v", res.StatusCode, res.Header)
+	var reg struct {
+		Token string `json:"token"`
 	}
+	err = json.NewDecoder(res.Body).Decode(&reg)
+	res.Body.Close()
+	if err != nil || res.StatusCode != 201 || res.Header.Get("X-Parley-Instance") != "main-test" {
+		t.Fatalf("register: %d %v %v", res.StatusCode, res.Header, err)
+	}
+	checkBadResumePoint(t, base, reg.Token)
 
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
@@ -120,5 +125,33 @@ func TestMainRejectsBadConfig(t *testing.T) {
 	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
 	if len(lines) != 1 || !strings.Contains(lines[0], "PARLEY_WS_PING_INTERVAL") {
 		t.Fatalf("want one line naming the variable, got:\n%s", out)
+	}
+}
+
+// checkBadResumePoint asks for an upgrade with a malformed resume point:
+// the answer is the contract's JSON error naming the field, not an upgrade.
+func checkBadResumePoint(t *testing.T, base, token string) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, base+"/ws?resume=7:x&token="+token, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Connection", "Upgrade")
+	req.Header.Set("Upgrade", "websocket")
+	req.Header.Set("Sec-WebSocket-Version", "13")
+	req.Header.Set("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var body struct {
+		Error struct{ Code, Field string } `json:"error"`
+	}
+	if err := json.NewDecoder(res.Body).Decode(&body); err != nil {
+		t.Fatalf("bad resume point: status %d, body not JSON: %v", res.StatusCode, err)
+	}
+	if res.StatusCode != http.StatusUnprocessableEntity || body.Error.Code != "invalid" || body.Error.Field != "resume" {
+		t.Fatalf("bad resume point: status %d, error %+v; want 422 invalid on field resume", res.StatusCode, body.Error)
 	}
 }
