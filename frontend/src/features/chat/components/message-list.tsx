@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useLayoutEffect, useMemo, useRef } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { OutboxEntry } from '../../../lib/outbox';
 import type { Message } from '../../../lib/schemas';
 import { MessageRow, PendingRow, type RowActions } from './message-row';
@@ -74,14 +74,23 @@ export function MessageList(props: {
     if (lastIsMinePending && opened.current) virtualizer.scrollToIndex(items.length - 1, { align: 'end' });
   }, [lastKey, lastIsMinePending, items.length, virtualizer]);
 
+  // Older history is asked for only once the list has shown its end: the
+  // first render lays out the top rows before the scroll to the end lands,
+  // and a page put in above then would pin the view mid-room (seen on a
+  // busy machine, where that scroll takes several frames).
+  const lastVisible = virtualItems[virtualItems.length - 1]?.index;
+  const [shownEnd, setShownEnd] = useState(false);
+  useEffect(() => {
+    if (!shownEnd && opened.current && lastVisible === items.length - 1) setShownEnd(true);
+  }, [shownEnd, lastVisible, items.length]);
+
   const first = virtualItems[0]?.index;
   useEffect(() => {
-    if (first === undefined || !opened.current) return;
+    if (first === undefined || !shownEnd) return;
     if (first < loadOlderThreshold && hasOlder && !loadingOlder) onLoadOlder();
-  }, [first, hasOlder, loadingOlder, onLoadOlder]);
+  }, [first, shownEnd, hasOlder, loadingOlder, onLoadOlder]);
 
   // The read marker follows the newest message actually on screen.
-  const lastVisible = virtualItems[virtualItems.length - 1]?.index;
   const seenSeq = useMemo(() => {
     if (lastVisible === undefined) return undefined;
     for (let i = Math.min(lastVisible, items.length - 1); i >= 0; i--) {
