@@ -16,6 +16,8 @@
 #   NGINX_FAIL_TIMEOUT how long a failed replica is skipped (default 10s)
 #   NGINX_MODULES_DIR  where optional dynamic modules live
 #                      (default /usr/lib/nginx/modules)
+#   NGINX_BODY_LIMIT   largest request body in bytes (default
+#                      $PARLEY_BODY_LIMIT, else 65536 like the replicas)
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -31,6 +33,13 @@ access_log=${NGINX_ACCESS_LOG:-off}
 max_fails=${NGINX_MAX_FAILS:-2}
 fail_timeout=${NGINX_FAIL_TIMEOUT:-10s}
 modules_dir=${NGINX_MODULES_DIR:-/usr/lib/nginx/modules}
+body_limit=${NGINX_BODY_LIMIT:-${PARLEY_BODY_LIMIT:-65536}}
+case $body_limit in
+'' | *[!0-9]*)
+	echo "render.sh: NGINX_BODY_LIMIT must be a number of bytes, got '$body_limit'" >&2
+	exit 1
+	;;
+esac
 
 # Ask for as many open files as this host allows (WebSockets are long-lived
 # and each holds a client and an upstream socket), without exceeding it.
@@ -68,6 +77,7 @@ exec awk \
 	-v access_log="$access_log" \
 	-v max_fails="$max_fails" \
 	-v fail_timeout="$fail_timeout" \
+	-v body_limit="$body_limit" \
 	-v load_modules="$load_modules" \
 	-v brotli_static="$brotli_static" '
 # Literal replacement: values are paths and addresses, never regexes.
@@ -106,6 +116,7 @@ index($0, "{{UPSTREAMS}}") > 0 {
 	line = subst(line, "{{CONNECTIONS}}", connections)
 	line = subst(line, "{{ERROR_LOG}}", error_log)
 	line = subst(line, "{{ACCESS_LOG}}", access_log)
+	line = subst(line, "{{BODY_LIMIT}}", body_limit)
 	print line
 }
 ' "$template"

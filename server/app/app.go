@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/parleychat/parley/server/chat"
+	"github.com/parleychat/parley/server/ratelimit"
 )
 
 // Notifier hears about every committed change that live clients must see.
@@ -22,6 +23,9 @@ type Notifier interface {
 	MemberJoined(ctx context.Context, room *chat.Room, u chat.User)
 	MemberLeft(ctx context.Context, room *chat.Room, u chat.User)
 	ReadMoved(ctx context.Context, userID, roomID, seq int64)
+	// SessionEnded says a session was revoked (logout): every live
+	// connection opened with it must close, on every replica.
+	SessionEnded(ctx context.Context, userID int64, sessionID string)
 }
 
 // Presence tells which users have a live connection anywhere in the cluster.
@@ -43,8 +47,22 @@ type Options struct {
 	Passwords PasswordParams
 	// SessionTTL is how long a sign-in lasts; defaults to 30 days.
 	SessionTTL time.Duration
+	// SendLimiter counts each user's sends, over HTTP and the WebSocket
+	// alike; with Valkey it is shared by every replica. Nil sends unlimited.
+	SendLimiter ratelimit.Limiter
+	// SendRate sends per SendWindow are allowed to one user; default
+	// DefaultSendRate per DefaultSendWindow.
+	SendRate   int
+	SendWindow time.Duration
 	Logger     *slog.Logger
 }
+
+// The default send limit: a burst of typing and pasting fits, a script
+// flooding a room does not.
+const (
+	DefaultSendRate   = 30
+	DefaultSendWindow = 10 * time.Second
+)
 
 // App implements Parley's use cases for a signed-in (or signing-in) user.
 type App struct {
@@ -56,6 +74,9 @@ type App struct {
 	presence   Presence
 	passwords  *passwordHasher
 	sessionTTL time.Duration
+	sendLimit  ratelimit.Limiter
+	sendRate   int
+	sendWindow time.Duration
 	log        *slog.Logger
 }
 
@@ -70,7 +91,16 @@ func New(o Options) *App {
 		presence:   o.Presence,
 		passwords:  newPasswordHasher(o.Passwords),
 		sessionTTL: o.SessionTTL,
+		sendLimit:  o.SendLimiter,
+		sendRate:   o.SendRate,
+		sendWindow: o.SendWindow,
 		log:        o.Logger,
+	}
+	if a.sendRate <= 0 {
+		a.sendRate = DefaultSendRate
+	}
+	if a.sendWindow <= 0 {
+		a.sendWindow = DefaultSendWindow
 	}
 	if a.notify == nil {
 		a.notify = nopNotifier{}
@@ -105,6 +135,7 @@ func (nopNotifier) MessageDeleted(context.Context, int64, int64)        {}
 func (nopNotifier) MemberJoined(context.Context, *chat.Room, chat.User) {}
 func (nopNotifier) MemberLeft(context.Context, *chat.Room, chat.User)   {}
 func (nopNotifier) ReadMoved(context.Context, int64, int64, int64)      {}
+func (nopNotifier) SessionEnded(context.Context, int64, string)         {}
 
 type nobodyOnline struct{}
 

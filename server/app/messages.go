@@ -18,6 +18,15 @@ func (a *App) SendMessage(ctx context.Context, u *chat.User, roomID int64, body,
 	if err := a.requireMember(ctx, u, roomID); err != nil {
 		return nil, false, err
 	}
+	if err := a.allowSend(ctx, u); err != nil {
+		if first, ferr := a.messages.FindSent(ctx, roomID, u.ID, clientID); ferr == nil {
+			// A retry of a send that was committed (its ack was lost) is
+			// answered, not refused: refusing would make the client think
+			// the message was never sent.
+			return first, false, nil
+		}
+		return nil, false, err
+	}
 	msg, created, err := a.messages.SendMessage(ctx, chat.NewMessage{RoomID: roomID, UserID: u.ID, Body: body, ClientID: clientID})
 	if err != nil {
 		return nil, false, err
@@ -110,7 +119,7 @@ func (a *App) EditMessage(ctx context.Context, u *chat.User, roomID, seq int64, 
 	if err := chat.ValidateBody(body); err != nil {
 		return nil, err
 	}
-	msg, _, err := a.findMessage(ctx, u, roomID, seq)
+	msg, _, _, err := a.findMessage(ctx, u, roomID, seq)
 	if err != nil {
 		return nil, err
 	}
@@ -128,13 +137,16 @@ func (a *App) EditMessage(ctx context.Context, u *chat.User, roomID, seq int64, 
 	return edited, nil
 }
 
-// DeleteMessage soft-deletes a message: its author or the room's owner may.
+// DeleteMessage soft-deletes a message: its author or the room's owner
+// may. A direct room's "owner" is only whoever opened it first, so there
+// each person deletes only their own.
 func (a *App) DeleteMessage(ctx context.Context, u *chat.User, roomID, seq int64) error {
-	msg, m, err := a.findMessage(ctx, u, roomID, seq)
+	msg, room, m, err := a.findMessage(ctx, u, roomID, seq)
 	if err != nil {
 		return err
 	}
-	if msg.User.ID != u.ID && (m == nil || m.Role != chat.RoleOwner) {
+	moderator := m != nil && m.Role == chat.RoleOwner && room.Kind != chat.RoomDirect
+	if msg.User.ID != u.ID && !moderator {
 		return chat.Errorf(chat.EFORBIDDEN, "You can delete only your own messages.")
 	}
 	if msg.Deleted {
@@ -147,17 +159,17 @@ func (a *App) DeleteMessage(ctx context.Context, u *chat.User, roomID, seq int64
 	return nil
 }
 
-func (a *App) findMessage(ctx context.Context, u *chat.User, roomID, seq int64) (*chat.Message, *chat.Membership, error) {
-	_, m, err := a.access(ctx, u, roomID)
+func (a *App) findMessage(ctx context.Context, u *chat.User, roomID, seq int64) (*chat.Message, *chat.Room, *chat.Membership, error) {
+	room, m, err := a.access(ctx, u, roomID)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if seq <= 0 {
-		return nil, nil, chat.Errorf(chat.ENOTFOUND, "Message not found.")
+		return nil, nil, nil, chat.Errorf(chat.ENOTFOUND, "Message not found.")
 	}
 	msg, err := a.messages.FindMessage(ctx, roomID, seq)
 	if chat.ErrorCode(err) == chat.ENOTFOUND {
-		return nil, nil, chat.Errorf(chat.ENOTFOUND, "Message not found.")
+		return nil, nil, nil, chat.Errorf(chat.ENOTFOUND, "Message not found.")
 	}
-	return msg, m, err
+	return msg, room, m, err
 }

@@ -199,22 +199,36 @@ func (a *App) DirectMessage(ctx context.Context, u *chat.User, userID int64) (*c
 	if created {
 		a.notify.MemberJoined(ctx, room, *u)
 		a.notify.MemberJoined(ctx, room, *other)
+		return room, nil
+	}
+	// Opening a DM one has left comes back into it. Only the caller: the
+	// other person left on purpose and returns the same way.
+	added, err := a.rooms.AddMember(ctx, room.ID, u.ID, chat.RoleMember)
+	if err != nil {
+		return nil, err
+	}
+	if added {
+		a.notify.MemberJoined(ctx, room, *u)
 	}
 	return room, nil
 }
 
-// MarkRead moves the caller's read marker forward to seq.
+// MarkRead moves the caller's read marker forward to seq, or to the
+// room's newest message when seq is past it.
 func (a *App) MarkRead(ctx context.Context, u *chat.User, roomID, seq int64) error {
 	if seq < 0 {
 		return chat.Invalid("seq", "seq must not be negative.")
 	}
-	_, m, err := a.access(ctx, u, roomID)
+	room, m, err := a.access(ctx, u, roomID)
 	if err != nil {
 		return err
 	}
 	if m == nil {
 		return chat.Errorf(chat.EFORBIDDEN, "Join the room first.")
 	}
+	// The store caps at its own last_seq too; capping here as well tells
+	// the caller's other connections where the marker really is.
+	seq = min(seq, room.LastSeq)
 	moved, err := a.rooms.MarkRead(ctx, roomID, u.ID, seq)
 	if err != nil {
 		return err

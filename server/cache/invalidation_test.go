@@ -126,7 +126,7 @@ func TestInvalidation(t *testing.T) {
 				}
 			}},
 			{"CreateUser", func(t *testing.T) { e.user(t) }},
-			{"Logout", func(t *testing.T) { noErr(t, e.a.DeleteSession(bg(), token)) }},
+			{"Logout", func(t *testing.T) { _, err := e.a.DeleteSession(bg(), token); noErr(t, err) }},
 		}
 		for _, w := range writes {
 			t.Run(w.name, func(t *testing.T) {

@@ -125,6 +125,12 @@ func clone[T any](v T) T {
 		}
 		c := *x
 		out = &c
+	case *chat.SignIn:
+		if x == nil {
+			return v
+		}
+		c := *x
+		out = &c
 	case []chat.User:
 		out = append([]chat.User(nil), x...)
 		if x != nil && len(x) == 0 {

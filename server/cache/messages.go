@@ -142,3 +142,9 @@ func (s *Stores) isPublic(ctx context.Context, roomID int64) bool {
 	}
 	return r.Kind == chat.RoomPublic
 }
+
+// FindSent is never cached: it is asked only for a retried send that the
+// send limit would otherwise refuse, which is rare and must see the commit.
+func (s *Stores) FindSent(ctx context.Context, roomID, userID int64, clientID string) (*chat.Message, error) {
+	return s.inner.FindSent(ctx, roomID, userID, clientID)
+}

@@ -56,7 +56,8 @@ func TestValkeyRestart(t *testing.T) {
 	t.Run("Down", func(t *testing.T) {
 		check(t)
 		e.send(t, r, owner, "while down")
-		noErr(t, e.a.DeleteSession(bg(), token))
+		_, err := e.a.DeleteSession(bg(), token)
+		noErr(t, err)
 		check(t)
 		for _, s := range []*cache.Stores{e.a, e.b} {
 			if err := s.Check(bg()); !errors.Is(err, cache.ErrDegraded) {

@@ -40,9 +40,8 @@ type TTLs struct {
 	Page time.Duration
 	// History is a page before a seq, which changes only on edit or delete.
 	History time.Duration
-	// Session is a session lookup. A session that expires naturally may
-	// still be accepted for up to twice this long (Valkey, then a replica's
-	// memory); a logout takes effect at once.
+	// Session is a session lookup. A cached session is refused past its
+	// own expiry whatever this says; a logout takes effect at once.
 	Session time.Duration
 	// Version is the life of a version key; when one lapses, the answers
 	// keyed by it are simply loaded again.

@@ -64,25 +64,37 @@ func (s *Stores) CreateSession(ctx context.Context, userID int64, tokenHash []by
 }
 
 // FindSession answers from the cache; DeleteSession retires the answer on
-// every replica before it returns.
-func (s *Stores) FindSession(ctx context.Context, tokenHash []byte) (*chat.User, error) {
+// every replica before it returns. A cached answer carries the session's
+// expiry and is refused past it, so that no cache, however long it keeps
+// the entry, lets a session outlive its expiry.
+func (s *Stores) FindSession(ctx context.Context, tokenHash []byte) (*chat.SignIn, error) {
 	const kind = "session"
 	vs, ok := s.versionsIfUsable(ctx, kind, sessionKey(tokenHash))
 	if !ok {
 		return s.inner.FindSession(ctx, tokenHash)
 	}
-	return read(ctx, s, spec[*chat.User]{
+	in, err := read(ctx, s, spec[*chat.SignIn]{
 		kind: kind, key: key(kind, hex.EncodeToString(tokenHash), token(vs...)), ttl: s.ttl.Session,
-		load:     func(ctx context.Context) (*chat.User, error) { return s.inner.FindSession(ctx, tokenHash) },
+		load:     func(ctx context.Context) (*chat.SignIn, error) { return s.inner.FindSession(ctx, tokenHash) },
 		notFound: true,
 	})
+	if err == nil && !time.Now().Before(in.ExpiresAt) {
+		return nil, chat.Errorf(chat.ENOTFOUND, "Session not found.")
+	}
+	return in, err
 }
 
 // DeleteSession revokes a session in the store, then in the cache.
-func (s *Stores) DeleteSession(ctx context.Context, tokenHash []byte) error {
-	err := s.inner.DeleteSession(ctx, tokenHash)
+func (s *Stores) DeleteSession(ctx context.Context, tokenHash []byte) (int64, error) {
+	userID, err := s.inner.DeleteSession(ctx, tokenHash)
 	s.bump(ctx, sessionKey(tokenHash))
-	return err
+	return userID, err
+}
+
+// DeleteExpiredSessions goes straight to the store: FindSession already
+// refuses cached sessions past their expiry, so nothing cached must change.
+func (s *Stores) DeleteExpiredSessions(ctx context.Context) (int64, error) {
+	return s.inner.DeleteExpiredSessions(ctx)
 }
 
 // versionsIfUsable reads the versions a read depends on, or reports that

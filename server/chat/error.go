@@ -3,6 +3,7 @@ package chat
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Error codes shared by the HTTP API and the WebSocket protocol. Each maps to
@@ -28,6 +29,9 @@ type Error struct {
 	Code    string
 	Message string
 	Field   string
+	// RetryAfter, on ERATELIMITED, is how long the caller should wait: the
+	// Retry-After header on HTTP, retry_after on the socket.
+	RetryAfter time.Duration
 }
 
 func (e *Error) Error() string {
@@ -45,6 +49,21 @@ func Errorf(code, format string, args ...any) *Error {
 // Invalid builds an EINVALID error naming the field that broke a rule.
 func Invalid(field, format string, args ...any) *Error {
 	return &Error{Code: EINVALID, Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
+// RateLimited builds an ERATELIMITED error that says when to retry.
+func RateLimited(retryAfter time.Duration, format string, args ...any) *Error {
+	return &Error{Code: ERATELIMITED, RetryAfter: retryAfter, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrorRetryAfter returns how long an ERATELIMITED error asks the caller to
+// wait, and zero for any other error.
+func ErrorRetryAfter(err error) time.Duration {
+	var e *Error
+	if errors.As(err, &e) && e.Code == ERATELIMITED {
+		return e.RetryAfter
+	}
+	return 0
 }
 
 // ErrorCode returns the code of err if it is (or wraps) an *Error, and

@@ -28,11 +28,12 @@ const (
 	PageMaxLimit     = 100
 )
 
-// ValidateBody checks a message body: 1 to BodyMaxLen characters of UTF-8.
-// The body is stored exactly as sent, never trimmed or escaped.
+// ValidateBody checks a message body: 1 to BodyMaxLen characters of UTF-8
+// without NUL. The body is stored exactly as sent, never trimmed or escaped:
+// what people type is theirs, and every renderer escapes it.
 func ValidateBody(body string) error {
-	if !utf8.ValidString(body) {
-		return Invalid("body", "Body must be valid UTF-8.")
+	if err := validateText("body", "Body", body); err != nil {
+		return err
 	}
 	if n := utf8.RuneCountInString(body); n < 1 || n > BodyMaxLen {
 		return Invalid("body", "Body must be 1 to %d characters.", BodyMaxLen)
@@ -82,6 +83,9 @@ type MessageStore interface {
 	// ListMessages returns a page of history in ascending seq order and
 	// whether more exist in the page's direction.
 	ListMessages(ctx context.Context, roomID int64, p Page) (msgs []Message, hasMore bool, err error)
+	// FindSent returns the message userID sent to roomID under clientID;
+	// ENOTFOUND if none.
+	FindSent(ctx context.Context, roomID, userID int64, clientID string) (*Message, error)
 	// FindMessage returns one message; ENOTFOUND if none.
 	FindMessage(ctx context.Context, roomID, seq int64) (*Message, error)
 	// EditMessage replaces the body of a message and sets EditedAt; it bumps

@@ -50,15 +50,21 @@ const (
 
 // ValidateRoom checks the fields of a room to create and trims the name.
 func ValidateRoom(name, topic, kind string) (string, error) {
+	if err := ValidateLabel("name", "Room name", name); err != nil {
+		return "", err
+	}
 	name = strings.TrimSpace(name)
-	if name == "" || !utf8.ValidString(name) {
+	if name == "" {
 		return "", Invalid("name", "Room name is required.")
 	}
 	if utf8.RuneCountInString(name) > RoomNameMaxLen {
 		return "", Invalid("name", "Room name must be at most %d characters.", RoomNameMaxLen)
 	}
-	if !utf8.ValidString(topic) || utf8.RuneCountInString(topic) > RoomTopicMaxLen {
-		return "", Invalid("topic", "Topic must be valid text of at most %d characters.", RoomTopicMaxLen)
+	if err := ValidateLabel("topic", "Topic", topic); err != nil {
+		return "", err
+	}
+	if utf8.RuneCountInString(topic) > RoomTopicMaxLen {
+		return "", Invalid("topic", "Topic must be at most %d characters.", RoomTopicMaxLen)
 	}
 	if kind != RoomPublic && kind != RoomPrivate {
 		return "", Invalid("kind", "Kind must be \"public\" or \"private\".")
@@ -89,7 +95,7 @@ type RoomStore interface {
 	// (with both as members) the first time; the same room for the same pair
 	// in either order.
 	DirectRoom(ctx context.Context, userA, userB int64) (room *Room, created bool, err error)
-	// MarkRead moves userID's read marker in roomID to seq if that is forward
-	// and not past the room's last_seq; moved says whether it changed.
+	// MarkRead moves userID's read marker in roomID forward to seq, capped
+	// at the room's last_seq; moved says whether it changed.
 	MarkRead(ctx context.Context, roomID, userID, seq int64) (moved bool, err error)
 }

@@ -55,8 +55,8 @@ func ValidateUsername(s string) error {
 
 // ValidatePassword checks a password's length in characters.
 func ValidatePassword(s string) error {
-	if !utf8.ValidString(s) {
-		return Invalid("password", "Password must be valid UTF-8.")
+	if err := validateText("password", "Password", s); err != nil {
+		return err
 	}
 	if n := utf8.RuneCountInString(s); n < PasswordMinLen || n > PasswordMaxLen {
 		return Invalid("password", "Password must be %d to %d characters.", PasswordMinLen, PasswordMaxLen)
@@ -64,18 +64,15 @@ func ValidatePassword(s string) error {
 	return nil
 }
 
-// ValidateDisplayName checks a display name (empty means "use the username").
+// ValidateDisplayName checks a display name (empty means "use the
+// username"): see ValidateLabel. Whether it passes for another user's
+// username is the store's check (FoldName), as it needs the other users.
 func ValidateDisplayName(s string) error {
-	if !utf8.ValidString(s) {
-		return Invalid("display_name", "Display name must be valid UTF-8.")
+	if err := ValidateLabel("display_name", "Display name", s); err != nil {
+		return err
 	}
 	if utf8.RuneCountInString(s) > DisplayNameMaxLen {
 		return Invalid("display_name", "Display name must be at most %d characters.", DisplayNameMaxLen)
-	}
-	for _, r := range s {
-		if r < 0x20 || r == 0x7f {
-			return Invalid("display_name", "Display name must not contain control characters.")
-		}
 	}
 	return nil
 }
@@ -92,13 +89,31 @@ type UserStore interface {
 	SearchUsers(ctx context.Context, prefix string, limit int) ([]User, error)
 }
 
+// Session is one sign-in. ID is the hex SHA-256 of its token: it names the
+// session in logs, events and caches without being usable to sign in.
+type Session struct {
+	ID        string
+	UserID    int64
+	ExpiresAt time.Time
+}
+
+// SignIn is a live session's user and when the session expires.
+type SignIn struct {
+	User      User      `json:"user"`
+	ExpiresAt time.Time `json:"expires_at"`
+}
+
 // SessionStore keeps sign-in sessions by the hash of their opaque token, so
 // a stolen database does not yield usable tokens.
 type SessionStore interface {
 	CreateSession(ctx context.Context, userID int64, tokenHash []byte, expiresAt time.Time) error
-	// FindSession returns the session's user; ENOTFOUND if it does not exist
-	// or has expired.
-	FindSession(ctx context.Context, tokenHash []byte) (*User, error)
-	// DeleteSession revokes a session; deleting a missing one is not an error.
-	DeleteSession(ctx context.Context, tokenHash []byte) error
+	// FindSession returns the session's user and expiry; ENOTFOUND if it
+	// does not exist or has expired.
+	FindSession(ctx context.Context, tokenHash []byte) (*SignIn, error)
+	// DeleteSession revokes a session and returns whose it was (0 if there
+	// was none); deleting a missing one is not an error.
+	DeleteSession(ctx context.Context, tokenHash []byte) (userID int64, err error)
+	// DeleteExpiredSessions removes the sessions past their expiry and
+	// returns how many.
+	DeleteExpiredSessions(ctx context.Context) (int64, error)
 }

@@ -26,7 +26,13 @@ type cluster struct {
 	url      string // nginx, e.g. http://127.0.0.1:41234
 	dir      string // CLUSTER_DIR: logs and pid files
 	replicas int
+	basePort int // replica i (from 1) listens on basePort+i-1
 	proc     *process
+}
+
+// replicaURL addresses replica i (from 1) directly, bypassing nginx.
+func (c *cluster) replicaURL(i int) string {
+	return fmt.Sprintf("http://127.0.0.1:%d", c.basePort+i-1)
 }
 
 // startCluster runs scripts/cluster with a fresh database and key prefix on
@@ -73,13 +79,16 @@ func startCluster(tb testing.TB, replicas int, keepDrained bool) *cluster {
 		// what this test is about.
 		"PARLEY_ARGON2_MEMORY_KIB=1024",
 		"PARLEY_ARGON2_TIME=1",
+		// Test users sign up by the dozen from a few addresses; the
+		// per-address limits have tests of their own.
+		"PARLEY_REGISTER_RATE=0",
 	)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		tb.Fatal(err)
 	}
 	cmd.Stderr = out
-	c := &cluster{dir: dir, replicas: replicas}
+	c := &cluster{dir: dir, replicas: replicas, basePort: basePort}
 	tb.Cleanup(func() {
 		// Runs after the script has been stopped: nothing it started may
 		// survive it.

@@ -80,6 +80,9 @@ func TestNginxConfig(t *testing.T) {
 			"worker_shutdown_timeout",
 			"proxy_cache parley_assets;",
 			"gzip_static on;",
+			// The replicas' default PARLEY_BODY_LIMIT.
+			"client_max_body_size 65536;",
+			"location ~* ^/(metrics|debug/pprof)(/|$) {",
 		} {
 			if !strings.Contains(got, want) {
 				t.Errorf("rendered config lacks %q", want)
@@ -87,6 +90,9 @@ func TestNginxConfig(t *testing.T) {
 		}
 		if strings.Contains(got, "{{") {
 			t.Errorf("rendered config still has a placeholder:\n%s", got)
+		}
+		if strings.Contains(got, "location = /metrics") {
+			t.Error("an exact-path rule for /metrics misses /metrics/ and /METRICS")
 		}
 		if strings.Contains(got, "non_idempotent") {
 			t.Error("POSTs must never be retried on another replica")
@@ -118,6 +124,25 @@ func TestNginxConfig(t *testing.T) {
 		got := readConf(t, conf)
 		if strings.Contains(got, "brotli") || strings.Contains(got, "load_module") {
 			t.Errorf("config refers to brotli without the module:\n%s", got)
+		}
+	})
+
+	t.Run("OKBodyLimitFollowsParley", func(t *testing.T) {
+		conf, prefix := renderCluster(t, "PARLEY_BODY_LIMIT=131072")
+		if err := nginxTest(t, prefix, conf); err != nil {
+			t.Fatal(err)
+		}
+		if got := readConf(t, conf); !strings.Contains(got, "client_max_body_size 131072;") {
+			t.Error("client_max_body_size does not follow PARLEY_BODY_LIMIT")
+		}
+	})
+
+	t.Run("ErrBadBodyLimit", func(t *testing.T) {
+		cmd := exec.Command(filepath.Join(repoRoot(), "nginx", "render.sh"))
+		cmd.Env = append(os.Environ(), "NGINX_UPSTREAMS=127.0.0.1:1", "NGINX_PREFIX="+t.TempDir(), "NGINX_BODY_LIMIT=1m; evil")
+		out, err := cmd.CombinedOutput()
+		if err == nil || !strings.Contains(string(out), "NGINX_BODY_LIMIT") {
+			t.Fatalf("render.sh accepted a bad body limit: %v\n%s", err, out)
 		}
 	})
 

@@ -4,12 +4,15 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/parleychat/parley/server/pgtest"
 )
 
 // renderNginx runs nginx/render.sh with env and writes the config into dir.
@@ -105,4 +108,51 @@ func startNginx(tb testing.TB, upstreams []string, extra map[string]string) stri
 		}
 	})
 	return base
+}
+
+// startParleyBehindNginx runs one real parley replica (in-process cache and
+// fan-out, a fresh database) that trusts nginx's X-Forwarded-For, and nginx
+// in front of it; env adds or overrides PARLEY_* settings. It returns
+// nginx's base URL.
+func startParleyBehindNginx(tb testing.TB, env ...string) string {
+	tb.Helper()
+	bin := requireParley(tb)
+	dsn := pgtest.NewDatabase(tb)
+	addr := fmt.Sprintf("127.0.0.1:%d", freePort(tb))
+	dir := sharedTempDir(tb)
+	logs, err := os.Create(filepath.Join(dir, "parley.log"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer logs.Close()
+	cmd := exec.Command(bin)
+	cmd.Env = append(os.Environ(),
+		"PARLEY_ADDR="+addr,
+		"PARLEY_INSTANCE=behind-nginx",
+		"DATABASE_URL="+dsn,
+		"VALKEY_URL=",
+		"PARLEY_TRUSTED_PROXIES=127.0.0.1",
+		"PARLEY_LOG_LEVEL=warn",
+		"PARLEY_DB_MAX_OPEN=4",
+		"PARLEY_DB_MAX_IDLE=4",
+		"PARLEY_SHUTDOWN_TIMEOUT=5s",
+		"PARLEY_ARGON2_MEMORY_KIB=1024",
+		"PARLEY_ARGON2_TIME=1",
+	)
+	cmd.Env = append(cmd.Env, env...)
+	cmd.Stdout, cmd.Stderr = logs, logs
+	p := startProcess(tb, cmd, 15*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := waitHTTP(ctx, http.DefaultClient, "http://"+addr+"/readyz"); err != nil || p.exited() {
+		out, _ := os.ReadFile(filepath.Join(dir, "parley.log"))
+		tb.Fatalf("parley not ready at %s: %v\n%s", addr, err, out)
+	}
+	tb.Cleanup(func() {
+		if tb.Failed() {
+			out, _ := os.ReadFile(filepath.Join(dir, "parley.log"))
+			tb.Logf("parley log:\n%s", out)
+		}
+	})
+	return startNginx(tb, []string{addr}, nil)
 }

@@ -20,6 +20,35 @@ type event struct {
 	ClientID string           `json:"client_id"`
 	Code     string           `json:"code"`
 	Rooms    map[string]int64 `json:"rooms"`
+	// Text is the human message of an error event.
+	Text string `json:"-"`
+}
+
+// decodeEvent reads one frame. "message" is a message object in message
+// events and a human text in error events.
+func decodeEvent(raw []byte) (event, error) {
+	var e event
+	var wire struct {
+		Message json.RawMessage `json:"message"`
+	}
+	if err := json.Unmarshal(raw, &wire); err != nil {
+		return e, err
+	}
+	if len(wire.Message) > 0 && wire.Message[0] == '"' {
+		if err := json.Unmarshal(wire.Message, &e.Text); err != nil {
+			return e, err
+		}
+		var rest struct {
+			Type     string `json:"type"`
+			ClientID string `json:"client_id"`
+			Code     string `json:"code"`
+		}
+		err := json.Unmarshal(raw, &rest)
+		e.Type, e.ClientID, e.Code = rest.Type, rest.ClientID, rest.Code
+		return e, err
+	}
+	err := json.Unmarshal(raw, &e)
+	return e, err
 }
 
 // socket is one WebSocket connection through nginx. A single reader
@@ -68,8 +97,8 @@ func (s *socket) read() {
 			s.err = err
 			return
 		}
-		var e event
-		if err := json.Unmarshal(raw, &e); err != nil {
+		e, err := decodeEvent(raw)
+		if err != nil {
 			s.err = fmt.Errorf("bad frame %q: %w", raw, err)
 			return
 		}

@@ -37,9 +37,23 @@ type Config struct {
 	SessionTTL      time.Duration
 	Argon2MemoryKiB int
 	Argon2Time      int
-	// AuthRate is how many sign-ins and sign-ups one client address may
-	// attempt per minute; 0 turns the limit off.
+	// AuthRate is how many sign-ins one client address may attempt per
+	// minute; 0 turns the limit off.
 	AuthRate int
+	// Abuse limits per client address (docs/operations.md); 0 turns one
+	// off. SignInFailures failed sign-ins per username (four times as many
+	// per address) start a lock-out that doubles up to SignInMaxDelay.
+	RegisterRate   int
+	SignInFailures int
+	SignInMaxDelay time.Duration
+	AnonRate       int
+	FormRate       int
+	// SendRate is how many messages one user may send per SendWindow, over
+	// HTTP and the WebSocket together, on every replica; 0 turns it off.
+	SendRate   int
+	SendWindow time.Duration
+	// SessionPruneInterval is how often expired sessions are deleted.
+	SessionPruneInterval time.Duration
 
 	WSPingInterval         time.Duration
 	WSPongTimeout          time.Duration
@@ -50,6 +64,12 @@ type Config struct {
 	WSCompressionThreshold int
 	WSSendRate             float64
 	WSSendBurst            int
+	// WSMaxSocketsPerUser caps one user's live sockets across the cluster;
+	// 0 means no cap.
+	WSMaxSocketsPerUser int
+	// WSRecheckInterval is how often each socket's session and memberships
+	// are checked again, in case the event that ended them was lost.
+	WSRecheckInterval time.Duration
 
 	Cache           bool
 	CacheStrict     bool
@@ -95,6 +115,15 @@ func Load(getenv func(string) string) (*Config, error) {
 		Argon2MemoryKiB: r.intIn("PARLEY_ARGON2_MEMORY_KIB", 19*1024, 1024, 4<<20),
 		Argon2Time:      r.intIn("PARLEY_ARGON2_TIME", 2, 1, 20),
 		AuthRate:        r.intIn("PARLEY_AUTH_RATE", 60, 0, 1_000_000),
+		RegisterRate:    r.intIn("PARLEY_REGISTER_RATE", 10, 0, 1_000_000),
+		SignInFailures:  r.intIn("PARLEY_SIGNIN_FAILURES", 5, 0, 1000),
+		SignInMaxDelay:  r.duration("PARLEY_SIGNIN_MAX_DELAY", 15*time.Minute),
+		AnonRate:        r.intIn("PARLEY_ANON_RATE", 600, 0, 1_000_000),
+		FormRate:        r.intIn("PARLEY_FORM_RATE", 30, 0, 1_000_000),
+		SendRate:        r.intIn("PARLEY_SEND_RATE", 30, 0, 1_000_000),
+		SendWindow:      r.duration("PARLEY_SEND_WINDOW", 10*time.Second),
+
+		SessionPruneInterval: r.duration("PARLEY_SESSION_PRUNE_INTERVAL", time.Hour),
 
 		WSPingInterval:         r.duration("PARLEY_WS_PING_INTERVAL", 25*time.Second),
 		WSPongTimeout:          r.duration("PARLEY_WS_PONG_TIMEOUT", 60*time.Second),
@@ -105,6 +134,8 @@ func Load(getenv func(string) string) (*Config, error) {
 		WSCompressionThreshold: r.intIn("PARLEY_WS_COMPRESSION_THRESHOLD", 1024, 0, 1<<20),
 		WSSendRate:             r.floatIn("PARLEY_WS_SEND_RATE", 10, 0.1, 100000),
 		WSSendBurst:            r.intIn("PARLEY_WS_SEND_BURST", 20, 1, 100000),
+		WSMaxSocketsPerUser:    r.intIn("PARLEY_WS_MAX_SOCKETS_PER_USER", 20, 0, 100000),
+		WSRecheckInterval:      r.duration("PARLEY_WS_RECHECK_INTERVAL", 30*time.Second),
 
 		Cache:           r.onOff("PARLEY_CACHE", true),
 		CacheStrict:     r.boolean("PARLEY_CACHE_STRICT", false),
@@ -162,6 +193,18 @@ func (c *Config) Validate() error {
 	}
 	if c.DBMaxIdle > c.DBMaxOpen {
 		return fmt.Errorf("PARLEY_DB_MAX_IDLE: %d is above PARLEY_DB_MAX_OPEN (%d)", c.DBMaxIdle, c.DBMaxOpen)
+	}
+	if c.SignInMaxDelay < time.Second || c.SignInMaxDelay > time.Hour {
+		return fmt.Errorf("PARLEY_SIGNIN_MAX_DELAY: %s must be between 1s and 1h", c.SignInMaxDelay)
+	}
+	if c.SendWindow < time.Second || c.SendWindow > time.Hour {
+		return fmt.Errorf("PARLEY_SEND_WINDOW: %s must be between 1s and 1h", c.SendWindow)
+	}
+	if c.SessionPruneInterval < time.Minute {
+		return fmt.Errorf("PARLEY_SESSION_PRUNE_INTERVAL: %s must be at least 1m", c.SessionPruneInterval)
+	}
+	if c.WSRecheckInterval < time.Second || c.WSRecheckInterval > time.Hour {
+		return fmt.Errorf("PARLEY_WS_RECHECK_INTERVAL: %s must be between 1s and 1h", c.WSRecheckInterval)
 	}
 	if c.WSPongTimeout <= c.WSPingInterval {
 		return fmt.Errorf("PARLEY_WS_PONG_TIMEOUT: %s must be longer than PARLEY_WS_PING_INTERVAL (%s)", c.WSPongTimeout, c.WSPingInterval)

@@ -76,3 +76,61 @@ func TestLoadErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestSendLimitAndPruning(t *testing.T) {
+	t.Run("OKDefaults", func(t *testing.T) {
+		c, err := config.Load(env(nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.SendRate != 30 || c.SendWindow != 10*time.Second || c.SessionPruneInterval != time.Hour {
+			t.Errorf("send %d per %s, prune every %s", c.SendRate, c.SendWindow, c.SessionPruneInterval)
+		}
+	})
+	t.Run("OKOff", func(t *testing.T) {
+		c, err := config.Load(env(map[string]string{"PARLEY_SEND_RATE": "0"}))
+		if err != nil || c.SendRate != 0 {
+			t.Fatalf("config %+v, %v; want the send limit off", c, err)
+		}
+	})
+	for _, bad := range []struct{ name, value string }{
+		{"PARLEY_SEND_RATE", "-1"},
+		{"PARLEY_SEND_RATE", "lots"},
+		{"PARLEY_SEND_WINDOW", "10ms"},
+		{"PARLEY_SEND_WINDOW", "2h"},
+		{"PARLEY_SESSION_PRUNE_INTERVAL", "1s"},
+		{"PARLEY_SESSION_PRUNE_INTERVAL", "0"},
+	} {
+		t.Run("Err"+bad.name, func(t *testing.T) {
+			_, err := config.Load(env(map[string]string{bad.name: bad.value}))
+			if err == nil || !strings.Contains(err.Error(), bad.name) {
+				t.Fatalf("%s=%q: err = %v; want one naming the variable", bad.name, bad.value, err)
+			}
+		})
+	}
+}
+
+func TestSocketLimits(t *testing.T) {
+	t.Run("OKDefaults", func(t *testing.T) {
+		c, err := config.Load(env(nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.WSMaxSocketsPerUser != 20 || c.WSRecheckInterval != 30*time.Second {
+			t.Errorf("cap %d, recheck every %s", c.WSMaxSocketsPerUser, c.WSRecheckInterval)
+		}
+	})
+	for _, bad := range []struct{ name, value string }{
+		{"PARLEY_WS_MAX_SOCKETS_PER_USER", "-1"},
+		{"PARLEY_WS_MAX_SOCKETS_PER_USER", "many"},
+		{"PARLEY_WS_RECHECK_INTERVAL", "10ms"},
+		{"PARLEY_WS_RECHECK_INTERVAL", "2h"},
+	} {
+		t.Run("Err"+bad.name+bad.value, func(t *testing.T) {
+			_, err := config.Load(env(map[string]string{bad.name: bad.value}))
+			if err == nil || !strings.Contains(err.Error(), bad.name) {
+				t.Fatalf("%s=%q: err = %v; want one naming the variable", bad.name, bad.value, err)
+			}
+		})
+	}
+}

@@ -34,6 +34,7 @@ func (oneRoom) Messages(context.Context, *chat.User, int64, chat.Page) ([]chat.M
 	return nil, false, nil
 }
 func (oneRoom) MarkRead(context.Context, *chat.User, int64, int64) error { return nil }
+func (oneRoom) SessionAlive(context.Context, string) error               { return nil }
 
 // frameCounter reads a server's unmasked frames off the raw connection and
 // counts them, allocating nothing, so the benchmark's allocations are the
@@ -95,7 +96,7 @@ func (f *frameCounter) run() {
 // delivered message.
 func BenchmarkFanout(b *testing.B) {
 	const receivers = 1000
-	url, h := startFake(b, hub.Options{QueueSize: 512})
+	url, h := startFake(b, hub.Options{QueueSize: 512, MaxSocketsPerUser: -1})
 	ctx := context.Background()
 	counters := make([]*frameCounter, receivers)
 	before := inUse()
@@ -148,7 +149,8 @@ func BenchmarkFanout(b *testing.B) {
 }
 
 // startFake serves a hub over the oneRoom application layer; the token is
-// the user id.
+// the user id, and an expire query parameter (a duration) gives the
+// connection a session that ends that long from now.
 func startFake(tb testing.TB, o hub.Options) (string, *hub.Hub) {
 	tb.Helper()
 	if o.Logger == nil {
@@ -166,6 +168,9 @@ func startFake(tb testing.TB, o hub.Options) (string, *hub.Hub) {
 	srv.Get("/ws", func(c *fiber.Ctx) error {
 		id, _ := strconv.ParseInt(c.Query("token"), 10, 64)
 		c.Locals(hub.UserLocal, &chat.User{ID: id, Username: "u" + c.Query("token")})
+		if d, err := time.ParseDuration(c.Query("expire")); err == nil {
+			c.Locals(hub.SessionLocal, chat.Session{ID: "fake" + c.Query("token"), UserID: id, ExpiresAt: time.Now().Add(d)})
+		}
 		return c.Next()
 	}, h.Handler(oneRoom{}))
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

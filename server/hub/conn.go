@@ -12,11 +12,17 @@ import (
 
 // Close codes the hub sends.
 const (
-	closeGoingAway    = websocket.CloseGoingAway       // 1001: server draining
-	closePolicy       = websocket.ClosePolicyViolation // 1008: no authenticated user
-	closeTooBig       = websocket.CloseMessageTooBig   // 1009: frame over ReadLimit
-	closeInternal     = websocket.CloseInternalServerErr
-	closeTryLater     = websocket.CloseTryAgainLater // 1013: send queue full
+	closeGoingAway   = websocket.CloseGoingAway       // 1001: server draining
+	closePolicy      = websocket.ClosePolicyViolation // 1008: no authenticated user
+	closeTooBig      = websocket.CloseMessageTooBig   // 1009: frame over ReadLimit
+	closeInternal    = websocket.CloseInternalServerErr
+	closeTryLater    = websocket.CloseTryAgainLater   // 1013: send queue full
+	closeUnsupported = websocket.CloseUnsupportedData // 1003: a binary frame
+	// closeSessionEnded: the session the socket was opened with was
+	// revoked or expired; reconnecting with the same token cannot work.
+	closeSessionEnded = 4001
+	// closeTooMany: the user already holds MaxSocketsPerUser connections.
+	closeTooMany      = 4029
 	closeGrace        = 2 * time.Second
 	maxReplayBuffered = 4096
 )
@@ -28,9 +34,12 @@ type conn struct {
 	h    *Hub
 	ws   *websocket.Conn
 	user chat.User
-	ctx  context.Context
-	stop context.CancelFunc
-	done chan struct{}
+	// session is the sign-in the socket was opened with; a zero ID means
+	// the authentication layer gave none, and only the user is known.
+	session chat.Session
+	ctx     context.Context
+	stop    context.CancelFunc
+	done    chan struct{}
 
 	closeOnce sync.Once
 	closeCode int

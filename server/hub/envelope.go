@@ -22,12 +22,15 @@ type envelope struct {
 
 // Envelope kinds and the meaning of a, b, c for each.
 const (
-	kindMessage   byte = 1 + iota // a room, b seq
-	kindRoomEvent                 // a room, c user to skip (0: none)
-	kindUserEvent                 // a user
-	kindJoined                    // a user, b room, c room's last seq
-	kindLeft                      // a user, b room
-	kindPresence                  // a user, b len(rooms): to local members of those rooms
+	kindMessage      byte = 1 + iota // a room, b seq
+	kindRoomEvent                    // a room, c user to skip (0: none)
+	kindUserEvent                    // a user
+	kindJoined                       // a user, b room, c room's last seq
+	kindLeft                         // a user, b room
+	kindPresence                     // a user, b len(rooms): to local members of those rooms
+	kindSessionEnded                 // a user; the frame is the session ID, not a client frame
+	kindResync                       // no fields: events of the sender were lost, re-check everyone
+	kindLast         = kindResync
 )
 
 const envelopeHeader = 1 + 8 + 8 + 8 + 8
@@ -40,7 +43,7 @@ const maxPresenceRooms = 1 << 16
 
 // decodeEnvelope reads an envelope; frame aliases b.
 func decodeEnvelope(b []byte) (envelope, error) {
-	if len(b) < envelopeHeader || b[0] < kindMessage || b[0] > kindPresence {
+	if len(b) < envelopeHeader || b[0] < kindMessage || b[0] > kindLast {
 		return envelope{}, errShortEnvelope
 	}
 	e := envelope{

@@ -23,3 +23,14 @@ func (h *Hub) buildEnvelope(kind byte, a, b, c int64, rooms []int64, v any) ([]b
 	}
 	return buf, nil
 }
+
+// rawEnvelope builds an envelope whose frame is raw bytes for the hubs
+// themselves rather than a client frame.
+func (h *Hub) rawEnvelope(kind byte, a int64, raw []byte) []byte {
+	buf := make([]byte, envelopeHeader+len(raw))
+	buf[0] = kind
+	binary.LittleEndian.PutUint64(buf[1:], h.origin)
+	binary.LittleEndian.PutUint64(buf[9:], uint64(a))
+	copy(buf[envelopeHeader:], raw)
+	return buf
+}

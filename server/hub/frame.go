@@ -157,6 +157,8 @@ type (
 		Field    string `json:"field,omitempty"`
 		ClientID string `json:"client_id,omitempty"`
 		RoomID   int64  `json:"room_id,omitempty"`
+		// RetryAfter, on rate_limited, is how many seconds to wait.
+		RetryAfter int64 `json:"retry_after,omitempty"`
 	}
 	typeEvent struct {
 		Type string `json:"type"`

@@ -45,9 +45,12 @@ func (h *Hub) handle(ch Chat, c *conn, data []byte) {
 }
 
 func (h *Hub) handleSend(ctx context.Context, ch Chat, c *conn, f Frame) {
-	if !c.limiter.allow(time.Now()) {
+	if ok, wait := c.limiter.allow(time.Now()); !ok {
 		h.m.rateLimited.Inc()
-		c.sendError(chat.Errorf(chat.ERATELIMITED, "Too many messages; slow down."), f.ClientID, f.RoomID)
+		c.sendError(chat.RateLimited(wait, "Too many messages; slow down."), f.ClientID, f.RoomID)
+		return
+	}
+	if !c.sessionOK(ctx, ch) {
 		return
 	}
 	m, _, err := ch.SendMessage(ctx, &c.user, f.RoomID, f.Body, f.ClientID)
@@ -191,15 +194,27 @@ func (c *conn) sendError(err error, clientID string, roomID int64) {
 		c.h.log.Error("hub: request failed", "user", c.user.ID, "err", err)
 	}
 	data, eerr := encode(errorEvent{
-		Type:     "error",
-		Code:     code,
-		Message:  chat.ErrorMessage(err),
-		Field:    chat.ErrorField(err),
-		ClientID: clientID,
-		RoomID:   roomID,
+		Type:       "error",
+		Code:       code,
+		Message:    chat.ErrorMessage(err),
+		Field:      chat.ErrorField(err),
+		ClientID:   clientID,
+		RoomID:     roomID,
+		RetryAfter: retryAfterSeconds(err),
 	})
 	if eerr != nil {
 		return
 	}
 	c.push(&outFrame{data: data})
+}
+
+// retryAfterSeconds is an ERATELIMITED error's wait in whole seconds,
+// rounded up and at least 1, and 0 (omitted) for any other error.
+func retryAfterSeconds(err error) int64 {
+	if chat.ErrorCode(err) != chat.ERATELIMITED {
+		return 0
+	}
+	d := chat.ErrorRetryAfter(err)
+	secs := int64((d + time.Second - 1) / time.Second)
+	return max(secs, 1)
 }

@@ -63,11 +63,12 @@ func newReplica(tb testing.TB, dsn string, o hub.Options) *replica {
 
 	srv := fiber.New(fiber.Config{DisableStartupMessage: true, ErrorHandler: chatErrorStatus})
 	srv.Get("/ws", func(c *fiber.Ctx) error {
-		u, err := a.Authenticate(c.UserContext(), c.Query("token"))
+		u, sess, err := a.AuthenticateSession(c.UserContext(), c.Query("token"))
 		if err != nil {
 			return c.SendStatus(http.StatusUnauthorized)
 		}
 		c.Locals(hub.UserLocal, u)
+		c.Locals(hub.SessionLocal, sess)
 		return c.Next()
 	}, h.Handler(a))
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -154,7 +155,9 @@ type event struct {
 	Raw      json.RawMessage  `json:"message"`
 	Room     *chat.Room       `json:"room"`
 	User     *chat.User       `json:"user"`
-	Msg      *chat.Message    `json:"-"`
+	// RetryAfter is set on rate_limited errors, in seconds.
+	RetryAfter int64         `json:"retry_after"`
+	Msg        *chat.Message `json:"-"`
 }
 
 // client is a WebSocket client that reads every event into a channel.

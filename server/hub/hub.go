@@ -27,6 +27,9 @@ type Chat interface {
 	SendMessage(ctx context.Context, u *chat.User, roomID int64, body, clientID string) (*chat.Message, bool, error)
 	Messages(ctx context.Context, u *chat.User, roomID int64, p chat.Page) ([]chat.Message, bool, error)
 	MarkRead(ctx context.Context, u *chat.User, roomID, seq int64) error
+	// SessionAlive is nil while the session (chat.Session.ID) still signs
+	// its user in, and EUNAUTHENTICATED once it ended.
+	SessionAlive(ctx context.Context, sessionID string) error
 }
 
 // Broker carries already encoded payloads between the hubs of all replicas.
@@ -41,19 +44,25 @@ type Broker interface {
 	Unsubscribe(ctx context.Context, topics ...string) error
 	// Run calls deliver for every payload received until ctx ends. The
 	// payload is deliver's to keep and nobody may change it afterwards;
-	// deliver never blocks and never calls the broker back.
-	Run(ctx context.Context, deliver func(topic string, payload []byte)) error
+	// deliver never blocks and never calls the broker back. connected is
+	// called, under the same rules, each time receiving (re)starts with
+	// every topic subscribed: what was published meanwhile is lost, so the
+	// hub re-checks what it may have missed.
+	Run(ctx context.Context, deliver func(topic string, payload []byte), connected func()) error
 	// Check reports whether the broker can currently carry messages.
 	Check(ctx context.Context) error
 }
 
 // Presence counts live connections per user across the cluster.
 type Presence interface {
-	// Connect records one more live connection of userID on this replica;
-	// first says the user was offline everywhere before.
-	Connect(ctx context.Context, userID int64) (first bool, err error)
-	// Disconnect records that this replica has no live connection of
-	// userID left; last says no replica has one any more.
+	// Connect records one more live connection of userID on this replica,
+	// unless the user already holds limit of them in the cluster (limit <=
+	// 0: no cap): then ok is false and nothing is recorded. first says the
+	// user was offline everywhere before. With an error the connection is
+	// still recorded (ok is true) and published once the store answers.
+	Connect(ctx context.Context, userID int64, limit int) (first, ok bool, err error)
+	// Disconnect records that one live connection of userID on this
+	// replica ended; last says the user has none left anywhere.
 	Disconnect(ctx context.Context, userID int64) (last bool, err error)
 	// Online tells which of userIDs have a live connection anywhere.
 	Online(ctx context.Context, userIDs []int64) (map[int64]bool, error)
@@ -77,6 +86,9 @@ type Hub struct {
 	users  [numShards]userShard
 	pubq   chan pubItem
 	ctlq   chan envelope
+	// resync asks the recheck loop to re-check every local connection at
+	// once: events may have been lost.
+	resync chan struct{}
 	// trackMu makes "not closing, so count this connection" atomic against
 	// Shutdown, which a WaitGroup alone cannot.
 	trackMu sync.Mutex
@@ -84,8 +96,11 @@ type Hub struct {
 	closing atomic.Bool
 	// pubFailing is set while publishes fail, to log an outage once.
 	pubFailing atomic.Bool
-	chatv      atomic.Pointer[chatBox]
-	running    atomic.Bool
+	// pubLost is set when an event could not be published, until the
+	// other replicas have been told to re-check.
+	pubLost atomic.Bool
+	chatv   atomic.Pointer[chatBox]
+	running atomic.Bool
 	// baseCtx ends when Run ends; connections and background work hang on it.
 	baseCtx    context.Context
 	baseCancel context.CancelFunc
@@ -110,6 +125,7 @@ func New(o Options) *Hub {
 		m:      newMetrics(o.Registerer),
 		pubq:   make(chan pubItem, 4096),
 		ctlq:   make(chan envelope, 1024),
+		resync: make(chan struct{}, 1),
 	}
 	if h.broker == nil {
 		h.broker = inmem.NewBroker()
@@ -153,10 +169,14 @@ func (h *Hub) Run(ctx context.Context) error {
 	}
 	var wg sync.WaitGroup
 	errc := make(chan error, 2)
-	wg.Add(4 + publishWorkers)
+	wg.Add(5 + publishWorkers)
 	go func() {
 		defer wg.Done()
 		h.controlLoop(ctx)
+	}()
+	go func() {
+		defer wg.Done()
+		h.recheckLoop(ctx)
 	}()
 	go func() {
 		defer wg.Done()
@@ -164,7 +184,7 @@ func (h *Hub) Run(ctx context.Context) error {
 	}()
 	go func() {
 		defer wg.Done()
-		if err := h.broker.Run(ctx, h.deliverRemote); err != nil && ctx.Err() == nil {
+		if err := h.broker.Run(ctx, h.deliverRemote, h.requestResync); err != nil && ctx.Err() == nil {
 			errc <- fmt.Errorf("hub: broker: %w", err)
 			cancel()
 		}

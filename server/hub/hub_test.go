@@ -128,6 +128,10 @@ func TestSend(t *testing.T) {
 		if e.Type != "error" || e.Code != chat.ERATELIMITED || e.ClientID != "r3" {
 			t.Fatalf("fourth send answered %+v, want rate_limited for r3", e)
 		}
+		// One token every 1000 s: the client is told to wait that long.
+		if e.RetryAfter < 999 || e.RetryAfter > 1000 {
+			t.Fatalf("retry_after = %d, want about 1000 seconds", e.RetryAfter)
+		}
 	})
 }
 
@@ -152,6 +156,27 @@ func TestFrames(t *testing.T) {
 		c.send(sendFrame{Type: "send", RoomID: room.ID, Body: "still here", ClientID: "ok"})
 		if ack := c.next(wait, "ack"); ack.ClientID != "ok" {
 			t.Fatalf("ack after errors = %+v", ack)
+		}
+	})
+	t.Run("ErrBinary", func(t *testing.T) {
+		r := single(t, hub.Options{})
+		alice, ta := newUser(t, r.App)
+		room := newRoom(t, r.App, alice, chat.RoomPublic)
+		c := dial(t, r.URL, ta)
+		c.next(wait, "ready")
+		frame := `{"type":"send","room_id":` + strconv.FormatInt(room.ID, 10) + `,"body":"bin","client_id":"b"}`
+		c.wmu.Lock()
+		err := c.ws.WriteMessage(websocket.BinaryMessage, []byte(frame))
+		c.wmu.Unlock()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if code := c.closeCode(wait); code != websocket.CloseUnsupportedData {
+			t.Fatalf("close code %d, want 1003", code)
+		}
+		msgs, _, err := r.App.Messages(context.Background(), alice, room.ID, chat.Page{Limit: 10})
+		if err != nil || len(msgs) != 0 {
+			t.Fatalf("messages after a binary send = %d, %v; want none stored", len(msgs), err)
 		}
 	})
 	t.Run("ErrTooBig", func(t *testing.T) {

@@ -19,10 +19,14 @@ func (h *Hub) publishLoop(ctx context.Context) {
 				if h.pubFailing.CompareAndSwap(true, false) {
 					h.log.Info("hub: publishing again")
 				}
+				if h.pubLost.CompareAndSwap(true, false) {
+					h.announceLost()
+				}
 			case ctx.Err() != nil:
 				return
 			default:
 				h.m.publishErrors.Inc()
+				h.pubLost.Store(true)
 				// Once per outage: the broker's own health says the rest.
 				if h.pubFailing.CompareAndSwap(false, true) {
 					h.log.Warn("hub: publish failing; remote clients will catch up by resume", "topic", it.topic, "err", err)
@@ -68,6 +72,19 @@ func (h *Hub) publish(topic string, payload []byte) {
 	case h.pubq <- pubItem{topic: topic, payload: payload}:
 	default:
 		h.m.publishErrors.Inc()
+		h.pubLost.Store(true)
 		h.log.Warn("hub: publish queue full; remote clients will catch up by resume", "topic", topic)
+	}
+}
+
+// announceLost tells the other replicas that events of this one were lost
+// (a leave, a logout), so they re-check their connections now rather than
+// at their next periodic re-check. It queues without waiting; if even that
+// fails, the next successful publish tries again.
+func (h *Hub) announceLost() {
+	select {
+	case h.pubq <- pubItem{topic: presenceTopic, payload: h.rawEnvelope(kindResync, 0, nil)}:
+	default:
+		h.pubLost.Store(true)
 	}
 }

@@ -11,6 +11,7 @@ type metrics struct {
 	rateLimited     prometheus.Counter
 	publishErrors   prometheus.Counter
 	reorderTimeouts prometheus.Counter
+	tooMany         prometheus.Counter
 }
 
 func newMetrics(reg prometheus.Registerer) *metrics {
@@ -39,10 +40,13 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		reorderTimeouts: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "parley_ws_reorder_timeouts_total", Help: "Times a room gave up waiting for a missing seq.",
 		}),
+		tooMany: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "parley_ws_too_many_total", Help: "Connections refused because their user held too many.",
+		}),
 	}
 	if reg != nil {
 		reg.MustRegister(m.connections, m.delivered, m.replayed, m.slowClosed, m.tooBig,
-			m.rateLimited, m.publishErrors, m.reorderTimeouts)
+			m.rateLimited, m.publishErrors, m.reorderTimeouts, m.tooMany)
 	}
 	return m
 }

@@ -81,10 +81,8 @@ func (h *Hub) presenceGone(userID int64) {
 	defer cancel()
 	if len(h.userConnsOf(userID)) > 0 {
 		// Our own claim lapsed (Valkey was away longer than its TTL) while
-		// the user is still here: claim again rather than announce.
-		if _, err := h.pres.Connect(ctx, userID); err != nil {
-			h.log.Warn("hub: presence reclaim", "user", userID, "err", err)
-		}
+		// the user is still here: the presence's next refresh claims
+		// again, so announce nothing.
 		return
 	}
 	rooms, err := ch.MyRooms(ctx, &chat.User{ID: userID})
@@ -110,12 +108,18 @@ func (h *Hub) deliverRemote(_ string, payload []byte) {
 	if e.origin == h.origin {
 		return // delivered locally before it was published
 	}
-	if e.kind == kindJoined || e.kind == kindLeft {
+	switch e.kind {
+	case kindJoined, kindLeft:
 		select {
 		case h.ctlq <- e:
 		default:
+			// The re-check finds what the lost event would have changed.
 			h.log.Warn("hub: control queue full; a join or leave is dropped", "user", e.a, "room", e.b)
+			h.requestResync()
 		}
+		return
+	case kindResync:
+		h.requestResync()
 		return
 	}
 	h.deliverEnvelope(e)
@@ -141,16 +145,22 @@ func (h *Hub) deliverEnvelope(e envelope) {
 		h.offerUser(e.a, h.frame(e.frame, 0, 0))
 	case kindJoined:
 		f := h.frame(e.frame, 0, 0)
-		for _, c := range h.userConnsOf(e.a) {
-			h.joinRoom(h.baseCtx, c, e.b, e.c, false)
-			c.push(f)
-		}
+		h.changeMembership(e.a, func(conns []*conn) {
+			for _, c := range conns {
+				h.joinRoom(h.baseCtx, c, e.b, e.c, false)
+				c.push(f)
+			}
+		})
 	case kindLeft:
 		f := h.frame(e.frame, 0, 0)
-		for _, c := range h.userConnsOf(e.a) {
-			h.leaveRoom(h.baseCtx, c, e.b)
-			c.push(f)
-		}
+		h.changeMembership(e.a, func(conns []*conn) {
+			for _, c := range conns {
+				h.leaveRoom(h.baseCtx, c, e.b)
+				c.push(f)
+			}
+		})
+	case kindSessionEnded:
+		h.closeSession(e.a, string(e.frame), "session ended, sign in again")
 	case kindPresence:
 		h.offerPresence(e)
 	}

@@ -36,6 +36,15 @@ type Options struct {
 	// always just late (another replica's commit racing this one's), so
 	// waiting is cheaper than making every client resume.
 	ReorderWait time.Duration
+	// MaxSocketsPerUser caps one user's live connections across the
+	// cluster (20); the newest over the cap is closed with 4029. Negative
+	// means no cap.
+	MaxSocketsPerUser int
+	// RecheckInterval is how often every connection's session and room
+	// memberships are checked again (30s), spread evenly over the
+	// interval, so that an end or a leave whose event was lost stops
+	// delivery anyway. A broker reconnect re-checks at once.
+	RecheckInterval time.Duration
 	// Registerer receives the hub's metrics; nil registers nothing.
 	Registerer prometheus.Registerer
 }
@@ -54,6 +63,8 @@ func DefaultOptions() Options {
 		SendRate:             10,
 		SendBurst:            20,
 		ReorderWait:          time.Second,
+		MaxSocketsPerUser:    20,
+		RecheckInterval:      30 * time.Second,
 	}
 }
 
@@ -85,6 +96,12 @@ func (o *Options) fill() {
 	}
 	if o.ReorderWait <= 0 {
 		o.ReorderWait = d.ReorderWait
+	}
+	if o.MaxSocketsPerUser == 0 {
+		o.MaxSocketsPerUser = d.MaxSocketsPerUser
+	}
+	if o.RecheckInterval <= 0 {
+		o.RecheckInterval = d.RecheckInterval
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()

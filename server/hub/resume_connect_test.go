@@ -18,8 +18,10 @@ import (
 
 // collectRun reads the messages of room on c until done says enough, and
 // fails as soon as one is not the next of from, from+1, … (a gap, repeat
-// or disorder). Safe off the test goroutine.
-func collectRun(c *client, room, from int64, timeout time.Duration, done func(got []int64, resumed bool) bool) ([]int64, error) {
+// or disorder). done is asked again after each event and when recheck
+// fires (what it depends on may change without an event). Safe off the
+// test goroutine.
+func collectRun(c *client, room, from int64, timeout time.Duration, recheck <-chan struct{}, done func(got []int64, resumed bool) bool) ([]int64, error) {
 	var got []int64
 	resumed := false
 	deadline := time.After(timeout)
@@ -40,6 +42,8 @@ func collectRun(c *client, room, from int64, timeout time.Duration, done func(go
 				}
 				got = append(got, e.Msg.Seq)
 			}
+		case <-recheck:
+			recheck = nil
 		case <-deadline:
 			return got, fmt.Errorf("timed out after %d messages (resumed %v)", len(got), resumed)
 		}
@@ -116,7 +120,7 @@ func TestResumeAtConnect(t *testing.T) {
 						return fmt.Errorf("client %d: first event %q", i, ready.Type)
 					}
 					from := ready.Rooms[key] + 1
-					a, err := collectRun(c, room.ID, from, time.Minute, func(got []int64, _ bool) bool { return len(got) >= perConn })
+					a, err := collectRun(c, room.ID, from, time.Minute, nil, func(got []int64, _ bool) bool { return len(got) >= perConn })
 					if err != nil {
 						return fmt.Errorf("client %d, first connection: %w", i, err)
 					}
@@ -128,7 +132,7 @@ func TestResumeAtConnect(t *testing.T) {
 					}
 					seconds[i] = c2
 					signal()
-					_, err = collectRun(c2, room.ID, last+1, 2*time.Minute, func(got []int64, resumed bool) bool {
+					_, err = collectRun(c2, room.ID, last+1, 2*time.Minute, finalSet, func(got []int64, resumed bool) bool {
 						select {
 						case <-finalSet:
 							return resumed && len(got) > 0 && got[len(got)-1] >= final.Load()

@@ -46,6 +46,11 @@ type roomShard struct {
 
 type userConns struct {
 	conns map[*conn]struct{}
+	// memMu orders changes of the user's room subscriptions (events and
+	// re-checks); memVer counts the events applied, so that a re-check
+	// whose snapshot of memberships an event overtook is not applied.
+	memMu  sync.Mutex
+	memVer uint64
 }
 
 type userShard struct {

@@ -21,6 +21,10 @@ import (
 // signed-in *chat.User in the request's locals.
 const UserLocal = "parley.user"
 
+// SessionLocal is the key under which the authentication middleware leaves
+// the chat.Session the connection was opened with.
+const SessionLocal = "parley.session"
+
 // callTimeout bounds each call into the application layer.
 const callTimeout = 10 * time.Second
 
@@ -76,15 +80,27 @@ func (h *Hub) serve(ch Chat, ws *fws.Conn) {
 		h:       h,
 		ws:      ws.Conn,
 		user:    *u,
+		session: sessionFrom(ws.Locals(SessionLocal), u),
 		done:    make(chan struct{}),
 		wake:    make(chan struct{}, 1),
 		rooms:   make(map[int64]*connRoom),
 		limiter: newTokenBucket(h.o.SendRate, h.o.SendBurst),
 	}
+	if c.expired(time.Now()) {
+		refuse(ws, closeSessionEnded, "session expired, sign in again")
+		return
+	}
 	c.ctx, c.stop = context.WithCancel(h.baseCtx)
 	defer c.stop()
+	first, ok := h.admit(c)
+	if !ok {
+		h.m.tooMany.Inc()
+		refuse(ws, closeTooMany, "too many connections")
+		return
+	}
 	h.m.connections.Inc()
 	defer h.m.connections.Dec()
+	defer c.watchExpiry()()
 
 	ws.SetReadLimit(h.o.ReadLimit)
 	ws.EnableWriteCompression(false)
@@ -98,7 +114,7 @@ func (h *Hub) serve(ch Chat, ws *fws.Conn) {
 	}()
 
 	point, _ := ws.Locals(resumeLocal).(map[int64]int64)
-	if err := h.connect(ch, c, point); err != nil {
+	if err := h.connect(ch, c, point, first); err != nil {
 		h.log.Error("hub: connect", "user", c.user.ID, "err", err)
 		c.close(closeInternal, "could not load rooms, retry")
 	} else if point != nil {
@@ -123,7 +139,7 @@ func (c *conn) extendRead() error {
 
 func (h *Hub) readLoop(ch Chat, c *conn) {
 	for {
-		_, data, err := c.ws.ReadMessage()
+		mt, data, err := c.ws.ReadMessage()
 		if err != nil {
 			if errors.Is(err, websocket.ErrReadLimit) {
 				h.m.tooBig.Inc()
@@ -134,23 +150,41 @@ func (h *Hub) readLoop(ch Chat, c *conn) {
 		if c.closed() {
 			continue
 		}
+		if mt != websocket.TextMessage {
+			// The protocol is JSON text; a binary frame is a client bug or
+			// a probe, and guessing its encoding would be worse.
+			c.close(closeUnsupported, "binary frames are not supported")
+			continue
+		}
 		_ = c.extendRead()
 		h.handle(ch, c, data)
 	}
 }
 
+// admit counts the connection against the user's cap across the cluster;
+// first says the user was offline everywhere before. A presence store that
+// does not answer admits (the connection is counted once it answers again):
+// an outage must not lock everyone out.
+func (h *Hub) admit(c *conn) (first, ok bool) {
+	ctx, cancel := context.WithTimeout(c.ctx, callTimeout)
+	defer cancel()
+	first, ok, err := h.pres.Connect(ctx, c.user.ID, max(h.o.MaxSocketsPerUser, 0))
+	if err != nil {
+		h.log.Warn("hub: presence connect", "user", c.user.ID, "err", err)
+	}
+	return first, ok
+}
+
 // connect subscribes the connection to the user's rooms and queues ready.
 // Live events that arrive meanwhile are buffered and follow ready, except
 // in the rooms of the resume point, which stay buffered until their replay.
-func (h *Hub) connect(ch Chat, c *conn, point map[int64]int64) error {
+// first says the user just came online: its rooms hear so once subscribed.
+func (h *Hub) connect(ch Chat, c *conn, point map[int64]int64, first bool) error {
 	ctx, cancel := context.WithTimeout(c.ctx, callTimeout)
 	defer cancel()
-	if h.addUserConn(ctx, c) {
-		if first, err := h.pres.Connect(ctx, c.user.ID); err != nil {
-			h.log.Warn("hub: presence connect", "user", c.user.ID, "err", err)
-		} else if first {
-			defer func() { h.announcePresence(c.user.ID, c.roomIDs(), true) }()
-		}
+	h.addUserConn(ctx, c)
+	if first {
+		defer func() { h.announcePresence(c.user.ID, c.roomIDs(), true) }()
 	}
 	rooms, err := ch.MyRooms(ctx, &c.user)
 	if err != nil {
@@ -187,9 +221,7 @@ func (h *Hub) disconnect(c *conn) {
 	for _, id := range rooms {
 		h.leaveRoom(ctx, c, id)
 	}
-	if !h.removeUserConn(ctx, c) {
-		return
-	}
+	h.removeUserConn(ctx, c)
 	last, err := h.pres.Disconnect(ctx, c.user.ID)
 	if err != nil {
 		h.log.Warn("hub: presence disconnect", "user", c.user.ID, "err", err)

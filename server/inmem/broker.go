@@ -80,11 +80,16 @@ func (b *Broker) Unsubscribe(_ context.Context, topics ...string) error {
 	return nil
 }
 
-// Run delivers published payloads to deliver until ctx ends.
-func (b *Broker) Run(ctx context.Context, deliver func(topic string, payload []byte)) error {
+// Run delivers published payloads to deliver until ctx ends. It calls
+// connected once, when delivery starts: in one process nothing can cut it
+// off afterwards.
+func (b *Broker) Run(ctx context.Context, deliver func(topic string, payload []byte), connected func()) error {
 	b.mu.Lock()
 	b.deliver = deliver
 	b.mu.Unlock()
+	if connected != nil {
+		connected()
+	}
 	<-ctx.Done()
 	b.mu.Lock()
 	b.deliver = nil

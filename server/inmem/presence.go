@@ -5,32 +5,41 @@ import (
 	"sync"
 )
 
-// Presence tracks which users have a live connection, for one replica.
+// Presence counts each user's live connections, for one replica.
 type Presence struct {
-	mu     sync.Mutex
-	online map[int64]struct{}
+	mu    sync.Mutex
+	conns map[int64]int
 }
 
 // NewPresence returns a presence with nobody online.
-func NewPresence() *Presence { return &Presence{online: make(map[int64]struct{})} }
+func NewPresence() *Presence { return &Presence{conns: make(map[int64]int)} }
 
-// Connect marks userID online; first says they were offline.
-func (p *Presence) Connect(_ context.Context, userID int64) (bool, error) {
+// Connect records one more connection of userID unless the user already has
+// limit of them (limit <= 0: no cap), which it reports with ok false and
+// records nothing. first says the user had no connection before.
+func (p *Presence) Connect(_ context.Context, userID int64, limit int) (first, ok bool, err error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	_, was := p.online[userID]
-	p.online[userID] = struct{}{}
-	return !was, nil
+	n := p.conns[userID]
+	if limit > 0 && n >= limit {
+		return false, false, nil
+	}
+	p.conns[userID] = n + 1
+	return n == 0, true, nil
 }
 
-// Disconnect marks userID offline: the only replica has no connection of
-// theirs left.
+// Disconnect records that one connection of userID ended; last says none is
+// left.
 func (p *Presence) Disconnect(_ context.Context, userID int64) (bool, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	_, was := p.online[userID]
-	delete(p.online, userID)
-	return was, nil
+	n := p.conns[userID] - 1
+	if n <= 0 {
+		delete(p.conns, userID)
+		return true, nil
+	}
+	p.conns[userID] = n
+	return false, nil
 }
 
 // Online tells which of userIDs are online.
@@ -39,7 +48,7 @@ func (p *Presence) Online(_ context.Context, userIDs []int64) (map[int64]bool, e
 	defer p.mu.Unlock()
 	out := make(map[int64]bool, len(userIDs))
 	for _, id := range userIDs {
-		_, out[id] = p.online[id]
+		out[id] = p.conns[id] > 0
 	}
 	return out, nil
 }

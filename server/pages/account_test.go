@@ -2,14 +2,15 @@ package pages_test
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"strings"
-	"sync/atomic"
 	"testing"
+	"time"
 
-	"github.com/gofiber/fiber/v2"
 	"github.com/parleychat/parley/server/chat"
 	"github.com/parleychat/parley/server/pages"
+	"github.com/parleychat/parley/server/ratelimit"
 )
 
 func TestAccount(t *testing.T) {
@@ -139,42 +140,91 @@ func TestCrossSitePost(t *testing.T) {
 	})
 }
 
+// guardedEnv is a server whose abuse limits are r, counted in process.
+func guardedEnv(t *testing.T, r ratelimit.Rules) *env {
+	t.Helper()
+	g := ratelimit.NewGuard(ratelimit.NewMemory(), ratelimit.NewMemoryBackoff(), r, nil)
+	return newEnvWith(t, nil, func(o *pages.Options) { o.Guard = g })
+}
+
 func TestLimiter(t *testing.T) {
-	var calls atomic.Int64
-	e := newEnvWith(t, nil, func(o *pages.Options) {
-		o.Limiter = func(c *fiber.Ctx) error {
-			if calls.Add(1) > 1 {
-				return c.Status(fiber.StatusTooManyRequests).SendString("slow down")
+	t.Run("ErrFormBudget", func(t *testing.T) {
+		e := guardedEnv(t, ratelimit.Rules{FormRate: 2})
+		b := e.browser()
+		b.signUp("limited_form")
+		if p := b.post("/logout", url.Values{}); p.status != 303 {
+			t.Fatalf("second post: got %d, want 303", p.status)
+		}
+		p := b.post("/login", url.Values{"username": {"limited_form"}, "password": {"correct horse"}})
+		if p.status != 429 || p.header.Get("Retry-After") == "" {
+			t.Errorf("third post: got %d Retry-After %q, want 429 with Retry-After", p.status, p.header.Get("Retry-After"))
+		}
+		wantHTMLHeaders(t, p)
+	})
+	t.Run("OKOriginCheckedFirst", func(t *testing.T) {
+		e := guardedEnv(t, ratelimit.Rules{FormRate: 1})
+		b := e.browser()
+		if p := b.post("/register", url.Values{"username": {"x"}}, "Origin", "https://evil.example"); p.status != 403 {
+			t.Fatalf("cross-site post: got %d, want 403", p.status)
+		}
+		b.signUp("origin_first")
+	})
+	t.Run("OKGetsNotLimited", func(t *testing.T) {
+		e := guardedEnv(t, ratelimit.Rules{FormRate: 1})
+		b := e.browser()
+		b.signUp("gets_free")
+		for range 3 {
+			if p := b.get("/"); p.status != 200 {
+				t.Fatalf("GET /: got %d", p.status)
 			}
-			return c.Next()
 		}
 	})
-	b := e.browser()
-	form := url.Values{"username": {"erin"}, "password": {"correct horse"}}
-	t.Run("OK", func(t *testing.T) {
-		if p := b.post("/register", form); p.status != 303 {
-			t.Errorf("first post: got %d, want 303", p.status)
+	// The sign-in form shares the JSON API's sign-in limit, apart from the
+	// form budget: spending one leaves the other.
+	t.Run("OKSignInBudgetApartFromForms", func(t *testing.T) {
+		e := guardedEnv(t, ratelimit.Rules{SignInRate: 1, FormRate: 100})
+		b := e.browser()
+		b.signUp("apart")
+		room, err := e.app.CreateRoom(context.Background(), mustUser(t, e, b), "apart", "", chat.RoomPublic)
+		if err != nil {
+			t.Fatal(err)
+		}
+		other := e.browser()
+		form := url.Values{"username": {"apart"}, "password": {"correct horse"}}
+		if p := other.post("/login", form); p.status != 303 {
+			t.Fatalf("first sign-in: got %d", p.status)
+		}
+		if p := e.browser().post("/login", form); p.status != 429 || p.header.Get("Retry-After") == "" {
+			t.Fatalf("second sign-in: got %d, want 429 with Retry-After", p.status)
+		}
+		page := b.get(fmt.Sprintf("/rooms/%d", room.ID))
+		p := b.post(fmt.Sprintf("/rooms/%d/messages", room.ID), url.Values{"body": {"still posting"}, "client_id": {formClientID(t, page)}})
+		if p.status != 303 {
+			t.Errorf("message post after the sign-in budget is spent: got %d, want 303", p.status)
 		}
 	})
-	t.Run("ErrLimited", func(t *testing.T) {
-		if p := b.post("/login", form); p.status != 429 {
-			t.Errorf("second post: got %d, want 429", p.status)
+	t.Run("ErrSignInLockout", func(t *testing.T) {
+		e := guardedEnv(t, ratelimit.Rules{SignInFailures: 2, SignInMaxDelay: time.Minute})
+		e.browser().signUp("locked_out")
+		wrong := url.Values{"username": {"LOCKED_OUT"}, "password": {"wrong horse"}}
+		for i := range 3 {
+			if p := e.browser().post("/login", wrong); p.status != 401 {
+				t.Fatalf("wrong password %d: got %d, want 401", i+1, p.status)
+			}
+		}
+		right := url.Values{"username": {"locked_out"}, "password": {"correct horse"}}
+		p := e.browser().post("/login", right)
+		if p.status != 429 || p.header.Get("Retry-After") == "" {
+			t.Errorf("sign-in during the lock-out: got %d Retry-After %q, want 429", p.status, p.header.Get("Retry-After"))
 		}
 	})
-	t.Run("OriginCheckedFirst", func(t *testing.T) {
-		before := calls.Load()
-		if p := b.post("/login", form, "Origin", "https://evil.example"); p.status != 403 {
-			t.Errorf("got %d, want 403", p.status)
-		}
-		if calls.Load() != before {
-			t.Error("the limiter ran for a refused cross-site post")
-		}
-	})
-	t.Run("GetsNotLimited", func(t *testing.T) {
-		before := calls.Load()
-		b.get("/")
-		if calls.Load() != before {
-			t.Error("the limiter ran for a GET")
-		}
-	})
+}
+
+func mustUser(t *testing.T, e *env, b *browser) *chat.User {
+	t.Helper()
+	u, err := e.app.Authenticate(context.Background(), b.cookies[pages.SessionCookie])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
 }

@@ -47,9 +47,10 @@ var spaBuild = fstest.MapFS{
 // env is a server with the static and page routes over a fresh database,
 // listening on a free port like the real one.
 type env struct {
-	t    testing.TB
-	app  *app.App
-	base string
+	t     testing.TB
+	app   *app.App
+	base  string
+	fiber *fiber.App
 }
 
 func newEnv(t testing.TB, build fstest.MapFS, allowed ...string) *env {
@@ -94,7 +95,7 @@ func newEnvWith(t testing.TB, build fstest.MapFS, adjust func(*pages.Options)) *
 			t.Errorf("serve: %v", err)
 		}
 	})
-	return &env{t: t, app: a, base: "http://" + ln.Addr().String()}
+	return &env{t: t, app: a, base: "http://" + ln.Addr().String(), fiber: f}
 }
 
 // browser is one client with its own cookies that does not follow

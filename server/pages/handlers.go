@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/parleychat/parley/server/chat"
+	"github.com/parleychat/parley/server/web/rules"
 )
 
 // home is the sign-in form, or the signed-in user's rooms.
@@ -45,7 +46,12 @@ func (p *Pages) form(c *fiber.Ctx, name, title string) error {
 func (p *Pages) login(c *fiber.Ctx) error {
 	// Form values point into the request buffer: copy what outlives it.
 	username := strings.Clone(c.FormValue("username"))
-	_, token, err := p.app.Login(c.UserContext(), username, c.FormValue("password"))
+	var token string
+	err := p.guard.SignIn(c.UserContext(), rules.ClientIP(c), username, func() error {
+		var err error
+		_, token, err = p.app.Login(c.UserContext(), username, c.FormValue("password"))
+		return err
+	})
 	if err != nil {
 		return p.formError(c, "signin", "Sign in", &view{Username: username}, err)
 	}
@@ -56,6 +62,9 @@ func (p *Pages) login(c *fiber.Ctx) error {
 func (p *Pages) register(c *fiber.Ctx) error {
 	username := strings.Clone(c.FormValue("username"))
 	displayName := strings.Clone(c.FormValue("display_name"))
+	if err := p.guard.Register(c.UserContext(), rules.ClientIP(c)); err != nil {
+		return p.formError(c, "register", "Sign up", &view{Username: username, DisplayName: displayName}, err)
+	}
 	_, token, err := p.app.Register(c.UserContext(), username, c.FormValue("password"), displayName)
 	if err != nil {
 		return p.formError(c, "register", "Sign up", &view{Username: username, DisplayName: displayName}, err)
@@ -71,15 +80,16 @@ func (p *Pages) formError(c *fiber.Ctx, name, title string, v *view, err error) 
 	if status >= fiber.StatusInternalServerError {
 		return p.errorPage(c, v.User, err)
 	}
+	setRetryAfter(c, err)
 	v.Error = chat.ErrorMessage(err)
 	return p.page(c, status, name, title, v, "")
 }
 
 func (p *Pages) logout(c *fiber.Ctx) error {
-	if token := c.Cookies(SessionCookie); token != "" {
+	if token := rules.CookieToken(c); token != "" {
 		if err := p.app.Logout(c.UserContext(), token); err != nil {
 			// The cookie goes anyway; the session then expires on its own.
-			p.log.Error("pages: logout", "err", err)
+			p.log.Error("pages: logout", "client", rules.ClientIP(c), "err", err)
 		}
 	}
 	p.clearSession(c)
@@ -156,6 +166,7 @@ func (p *Pages) postMessage(c *fiber.Ctx) error {
 	if rerr != nil {
 		return p.errorPage(c, u, rerr)
 	}
+	setRetryAfter(c, err)
 	v := &view{Error: chat.ErrorMessage(err), Body: body, ClientID: clientID}
 	return p.showRoom(c, status, u, room, v, "")
 }
@@ -164,11 +175,8 @@ func (p *Pages) postMessage(c *fiber.Ctx) error {
 // paths that belong to the API, the socket, the build and operations so
 // that their 404 keeps their format.
 func (p *Pages) fallback(c *fiber.Ctx) error {
-	path := c.Path()
-	for _, prefix := range []string{"/api", "/ws", "/assets", "/metrics", "/healthz", "/readyz"} {
-		if rest, ok := strings.CutPrefix(path, prefix); ok && (rest == "" || rest[0] == '/') {
-			return c.Next()
-		}
+	if rules.Reserved(c.Path()) {
+		return c.Next()
 	}
 	if !p.layout.spa {
 		return p.errorPage(c, nil, chat.Errorf(chat.ENOTFOUND, "There is no page here."))

@@ -14,7 +14,9 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/parleychat/parley/server/chat"
+	"github.com/parleychat/parley/server/ratelimit"
 	"github.com/parleychat/parley/server/static"
+	"github.com/parleychat/parley/server/web/rules"
 )
 
 // App is the part of the application layer the pages use.
@@ -40,7 +42,7 @@ type App interface {
 
 // SessionCookie is the cookie carrying the session token, shared with the
 // JSON API.
-const SessionCookie = "parley_session"
+const SessionCookie = rules.SessionCookie
 
 // HistoryLimit is how many of a room's latest messages a page shows.
 const HistoryLimit = 50
@@ -56,19 +58,20 @@ type Options struct {
 	AllowedOrigins []string
 	// SessionMaxAge is the session cookie's lifetime; defaults to 30 days.
 	SessionMaxAge time.Duration
-	// Limiter, if set, runs before every form post, after the origin
-	// check: the server's rate limiter, so that the sign-in form is no
-	// easier to brute-force than the JSON API.
-	Limiter fiber.Handler
-	Logger  *slog.Logger
+	// Guard applies the abuse limits: every form post has its own budget
+	// per address, and the sign-in and sign-up forms go through the same
+	// limits as the JSON API, so that they are no easier to brute-force.
+	// Nil limits nothing.
+	Guard  *ratelimit.Guard
+	Logger *slog.Logger
 }
 
 // Pages renders and serves the server-side HTML.
 type Pages struct {
 	app     App
 	layout  *layout
-	origins map[string]bool
-	limiter fiber.Handler
+	origins rules.Origins
+	guard   *ratelimit.Guard
 	maxAge  time.Duration
 	log     *slog.Logger
 }
@@ -95,8 +98,8 @@ func New(o Options) (*Pages, error) {
 	return &Pages{
 		app:     o.App,
 		layout:  l,
-		origins: originSet(o.AllowedOrigins),
-		limiter: o.Limiter,
+		origins: rules.NewOrigins(o.AllowedOrigins),
+		guard:   o.Guard,
 		maxAge:  o.SessionMaxAge,
 		log:     o.Logger,
 	}, nil
@@ -112,13 +115,7 @@ func (p *Pages) Register(r fiber.Router) {
 	r.Get("/login", p.loginForm)
 	r.Get("/register", p.registerForm)
 	r.Get("/rooms/:id", p.room)
-	post := func(path string, h fiber.Handler) {
-		if p.limiter != nil {
-			r.Post(path, p.sameOrigin, p.limiter, h)
-		} else {
-			r.Post(path, p.sameOrigin, h)
-		}
-	}
+	post := func(path string, h fiber.Handler) { r.Post(path, p.sameOrigin, p.checkInput, p.limitForm, h) }
 	post("/login", p.login)
 	post("/register", p.register)
 	post("/logout", p.logout)

@@ -1,12 +1,11 @@
 package pages
 
 import (
-	"strings"
-
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/utils"
 
 	"github.com/parleychat/parley/server/chat"
+	"github.com/parleychat/parley/server/web/rules"
 )
 
 // view is the data of every template; each page fills what it shows.
@@ -29,28 +28,7 @@ type view struct {
 	Message string
 }
 
-// statusOf maps the domain's error codes to HTTP statuses, as the JSON API
-// does.
-var statusOf = map[string]int{
-	chat.EBADREQUEST:      fiber.StatusBadRequest,
-	chat.EINVALIDJSON:     fiber.StatusBadRequest,
-	chat.EUNAUTHENTICATED: fiber.StatusUnauthorized,
-	chat.EFORBIDDEN:       fiber.StatusForbidden,
-	chat.ENOTFOUND:        fiber.StatusNotFound,
-	chat.ECONFLICT:        fiber.StatusConflict,
-	chat.ETOOLARGE:        fiber.StatusRequestEntityTooLarge,
-	chat.EUNSUPPORTED:     fiber.StatusUnsupportedMediaType,
-	chat.EINVALID:         fiber.StatusUnprocessableEntity,
-	chat.ERATELIMITED:     fiber.StatusTooManyRequests,
-	chat.EUNAVAILABLE:     fiber.StatusServiceUnavailable,
-}
-
-func statusFor(err error) int {
-	if s, ok := statusOf[chat.ErrorCode(err)]; ok {
-		return s
-	}
-	return fiber.StatusInternalServerError
-}
+func statusFor(err error) int { return rules.Status(err) }
 
 // page renders a template and sends it. A 200 answer to a GET carries an
 // ETag (etag, or else a hash of the bytes) and honours If-None-Match; any
@@ -58,7 +36,7 @@ func statusFor(err error) int {
 func (p *Pages) page(c *fiber.Ctx, status int, name, title string, v *view, etag string) error {
 	body, err := p.layout.render(name, title, v)
 	if err != nil {
-		p.log.Error("pages: render", "page", name, "err", err)
+		p.log.Error("pages: render", "page", name, "client", rules.ClientIP(c), "err", err)
 		setHTMLHeaders(c, "no-store")
 		c.Set(fiber.HeaderContentType, "text/plain; charset=utf-8")
 		return c.Status(fiber.StatusInternalServerError).SendString("Internal error.")
@@ -87,22 +65,11 @@ func (p *Pages) notModified(c *fiber.Ctx, private bool, etag string) bool {
 	}
 	setHTMLHeaders(c, cc)
 	c.Set(fiber.HeaderETag, etag)
-	if !etagMatch(c.Get(fiber.HeaderIfNoneMatch), etag) {
+	if !rules.ETagMatch(c.Get(fiber.HeaderIfNoneMatch), etag) {
 		return false
 	}
 	c.Status(fiber.StatusNotModified)
 	return true
-}
-
-// etagMatch is If-None-Match's weak comparison (RFC 9110 13.1.2).
-func etagMatch(inm, etag string) bool {
-	for tag := range strings.SplitSeq(inm, ",") {
-		tag = strings.TrimSpace(tag)
-		if tag == "*" || strings.TrimPrefix(tag, "W/") == etag {
-			return true
-		}
-	}
-	return false
 }
 
 // errorPage shows err with its status. Internal errors are logged and
@@ -110,8 +77,16 @@ func etagMatch(inm, etag string) bool {
 func (p *Pages) errorPage(c *fiber.Ctx, u *chat.User, err error) error {
 	status := statusFor(err)
 	if status == fiber.StatusInternalServerError {
-		p.log.Error("pages: request failed", "method", c.Method(), "path", c.Path(), "err", err)
+		p.log.Error("pages: request failed", "method", c.Method(), "path", c.Path(), "client", rules.ClientIP(c), "err", err)
 	}
+	setRetryAfter(c, err)
 	v := &view{User: u, Status: status, Message: chat.ErrorMessage(err)}
 	return p.page(c, status, "error", utils.StatusMessage(status), v, "")
+}
+
+// setRetryAfter tells a rate-limited browser when to come back.
+func setRetryAfter(c *fiber.Ctx, err error) {
+	if retry := chat.ErrorRetryAfter(err); retry > 0 {
+		c.Set(fiber.HeaderRetryAfter, rules.RetryAfter(retry))
+	}
 }

@@ -1,20 +1,17 @@
 package pages
 
 import (
-	"net/url"
-	"strings"
-
 	"github.com/gofiber/fiber/v2"
-	"github.com/valyala/fasthttp"
 
 	"github.com/parleychat/parley/server/chat"
+	"github.com/parleychat/parley/server/web/rules"
 )
 
 // currentUser returns the signed-in user, or nil when the request carries
 // no valid session. A stale cookie is cleared so the browser stops sending
 // it; only an infrastructure failure is an error.
 func (p *Pages) currentUser(c *fiber.Ctx) (*chat.User, error) {
-	token := c.Cookies(SessionCookie)
+	token := rules.CookieToken(c)
 	if token == "" {
 		return nil, nil
 	}
@@ -31,59 +28,36 @@ func (p *Pages) currentUser(c *fiber.Ctx) (*chat.User, error) {
 }
 
 func (p *Pages) setSession(c *fiber.Ctx, token string) {
-	c.Cookie(&fiber.Cookie{
-		Name:     SessionCookie,
-		Value:    token,
-		Path:     "/",
-		MaxAge:   int(p.maxAge.Seconds()),
-		Secure:   c.Protocol() == "https",
-		HTTPOnly: true,
-		SameSite: fiber.CookieSameSiteLaxMode,
-	})
+	rules.SetSessionCookie(c, token, p.maxAge)
 }
 
-func (p *Pages) clearSession(c *fiber.Ctx) {
-	c.Cookie(&fiber.Cookie{
-		Name:     SessionCookie,
-		Value:    "",
-		Path:     "/",
-		Expires:  fasthttp.CookieExpireDelete,
-		Secure:   c.Protocol() == "https",
-		HTTPOnly: true,
-		SameSite: fiber.CookieSameSiteLaxMode,
-	})
-}
-
-func originSet(allowed []string) map[string]bool {
-	m := make(map[string]bool, len(allowed))
-	for _, o := range allowed {
-		m[strings.ToLower(strings.TrimSuffix(strings.TrimSpace(o), "/"))] = true
-	}
-	return m
-}
+func (p *Pages) clearSession(c *fiber.Ctx) { rules.ClearSessionCookie(c) }
 
 // sameOrigin refuses a form posted from another site, which SameSite=Lax
 // alone does not stop for top-level POSTs from a sibling subdomain or an
-// older browser. The site itself is the Host the request was sent to, as
-// for the JSON API; a request without Origin (an old browser, curl) is
-// judged by Sec-Fetch-Site when present.
+// older browser: the same Origin policy as the JSON API's writes.
 func (p *Pages) sameOrigin(c *fiber.Ctx) error {
-	origin := c.Get(fiber.HeaderOrigin)
-	if origin == "" {
-		if c.Get("Sec-Fetch-Site") == "cross-site" {
-			return p.refuseCrossSite(c)
-		}
-		return c.Next()
+	if !p.origins.SameSite(c) {
+		return p.errorPage(c, nil, chat.Errorf(chat.EFORBIDDEN, "Forms may only be posted from this site."))
 	}
-	if p.origins[strings.ToLower(origin)] {
-		return c.Next()
-	}
-	if u, err := url.Parse(origin); err == nil && u.Host != "" && strings.EqualFold(u.Host, string(c.Request().Host())) {
-		return c.Next()
-	}
-	return p.refuseCrossSite(c)
+	return c.Next()
 }
 
-func (p *Pages) refuseCrossSite(c *fiber.Ctx) error {
-	return p.errorPage(c, nil, chat.Errorf(chat.EFORBIDDEN, "Forms may only be posted from this site."))
+// limitForm gives form posts their own budget per client address, apart
+// from the sign-in limits, so that posting messages through the pages
+// cannot lock anyone out of signing in, and the reverse.
+func (p *Pages) limitForm(c *fiber.Ctx) error {
+	if err := p.guard.Form(c.UserContext(), rules.ClientIP(c)); err != nil {
+		return p.errorPage(c, nil, err)
+	}
+	return c.Next()
+}
+
+// checkInput refuses a form whose fields hold a NUL byte or invalid
+// UTF-8, as the API refuses such a request, with the error page.
+func (p *Pages) checkInput(c *fiber.Ctx) error {
+	if err := rules.BadInput(c); err != nil {
+		return p.errorPage(c, nil, err)
+	}
+	return c.Next()
 }

@@ -48,15 +48,15 @@ func (s *Store) RemoveMember(ctx context.Context, roomID, userID int64) (bool, e
 	return n == 1, nil
 }
 
-// MarkRead moves userID's read marker in roomID to seq if that is forward
-// and not past the room's last_seq; moved says whether it changed.
-// ENOTFOUND if userID is not a member of roomID.
+// MarkRead moves userID's read marker in roomID forward to seq, capped at
+// the room's last_seq; moved says whether it changed. ENOTFOUND if userID
+// is not a member of roomID.
 func (s *Store) MarkRead(ctx context.Context, roomID, userID, seq int64) (bool, error) {
 	res, err := s.primary.ExecContext(ctx, `
-		UPDATE room_users ru SET read_seq = $3
+		UPDATE room_users ru SET read_seq = least($3, r.last_seq)
 		FROM rooms r
 		WHERE ru.room_id = $1 AND ru.user_id = $2 AND r.id = ru.room_id
-		  AND $3 > ru.read_seq AND $3 <= r.last_seq`, roomID, userID, seq)
+		  AND least($3, r.last_seq) > ru.read_seq`, roomID, userID, seq)
 	if err != nil {
 		return false, fmt.Errorf("postgres: mark read: %w", err)
 	}

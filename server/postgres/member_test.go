@@ -129,16 +129,16 @@ func TestMarkRead(t *testing.T) {
 			t.Fatalf("moved = %v, %v; want false", moved, err)
 		}
 	})
-	t.Run("OKNeverPastLastSeq", func(t *testing.T) {
+	t.Run("OKPastLastSeqIsCapped", func(t *testing.T) {
 		moved, err := s.MarkRead(ctx, r.ID, reader.ID, 6)
-		if err != nil || moved || readSeq(t) != 3 {
-			t.Fatalf("moved = %v, %v, read_seq %d; want unmoved at 3", moved, err, readSeq(t))
+		if err != nil || !moved || readSeq(t) != 5 {
+			t.Fatalf("moved = %v, %v, read_seq %d; want moved to the last seq 5", moved, err, readSeq(t))
 		}
 	})
-	t.Run("OKToLastSeq", func(t *testing.T) {
-		moved, err := s.MarkRead(ctx, r.ID, reader.ID, 5)
-		if err != nil || !moved || readSeq(t) != 5 {
-			t.Fatalf("moved = %v, %v, read_seq %d; want moved to 5", moved, err, readSeq(t))
+	t.Run("OKAtLastSeqIsNoMove", func(t *testing.T) {
+		moved, err := s.MarkRead(ctx, r.ID, reader.ID, 1<<40)
+		if err != nil || moved || readSeq(t) != 5 {
+			t.Fatalf("moved = %v, %v, read_seq %d; want unmoved at 5", moved, err, readSeq(t))
 		}
 	})
 	t.Run("ErrNotMember", func(t *testing.T) {

@@ -16,27 +16,35 @@ func (s *Store) CreateSession(ctx context.Context, userID int64, tokenHash []byt
 	return wrap(err, "insert session", "User not found.")
 }
 
-// FindSession returns the user of an unexpired session; ENOTFOUND if it
-// does not exist or has expired. It reads the primary so that a session is
-// usable the moment it is created.
-func (s *Store) FindSession(ctx context.Context, tokenHash []byte) (*chat.User, error) {
-	var u chat.User
-	err := s.primary.GetContext(ctx, &u, `
-		SELECT u.id, u.username, u.display_name
+// FindSession returns the user and expiry of an unexpired session;
+// ENOTFOUND if it does not exist or has expired. It reads the primary so
+// that a session is usable the moment it is created.
+func (s *Store) FindSession(ctx context.Context, tokenHash []byte) (*chat.SignIn, error) {
+	var row struct {
+		chat.User
+		ExpiresAt time.Time `db:"expires_at"`
+	}
+	err := s.primary.GetContext(ctx, &row, `
+		SELECT u.id, u.username, u.display_name, s.expires_at
 		FROM sessions s JOIN users u ON u.id = s.user_id
 		WHERE s.token_hash = $1 AND s.expires_at > now()`, tokenHash)
 	if err != nil {
 		return nil, wrap(err, "find session", "Session not found.")
 	}
-	return &u, nil
+	return &chat.SignIn{User: row.User, ExpiresAt: row.ExpiresAt.UTC()}, nil
 }
 
-// DeleteSession revokes a session; deleting a missing one is not an error.
-func (s *Store) DeleteSession(ctx context.Context, tokenHash []byte) error {
-	if _, err := s.primary.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = $1`, tokenHash); err != nil {
-		return fmt.Errorf("postgres: delete session: %w", err)
+// DeleteSession revokes a session and returns its user's id, 0 when there
+// was none; deleting a missing one is not an error.
+func (s *Store) DeleteSession(ctx context.Context, tokenHash []byte) (int64, error) {
+	var ids []int64
+	if err := s.primary.SelectContext(ctx, &ids, `DELETE FROM sessions WHERE token_hash = $1 RETURNING user_id`, tokenHash); err != nil {
+		return 0, fmt.Errorf("postgres: delete session: %w", err)
 	}
-	return nil
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	return ids[0], nil
 }
 
 // DeleteExpiredSessions removes sessions past their expiry and returns how

@@ -14,7 +14,8 @@ func TestSessions(t *testing.T) {
 	ctx := context.Background()
 	u := newUser(t, s)
 	live := []byte("live-token-hash")
-	if err := s.CreateSession(ctx, u.ID, live, time.Now().Add(time.Hour)); err != nil {
+	expires := time.Now().Add(time.Hour)
+	if err := s.CreateSession(ctx, u.ID, live, expires); err != nil {
 		t.Fatal(err)
 	}
 	t.Run("OK", func(t *testing.T) {
@@ -22,8 +23,12 @@ func TestSessions(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if *got != *u {
-			t.Fatalf("got %+v, want %+v", got, u)
+		if got.User != *u {
+			t.Fatalf("got %+v, want %+v", got.User, u)
+		}
+		// PostgreSQL keeps microseconds.
+		if got.ExpiresAt.Sub(expires).Abs() > time.Microsecond {
+			t.Fatalf("expires at %v, want %v", got.ExpiresAt, expires)
 		}
 	})
 	t.Run("ErrExpired", func(t *testing.T) {
@@ -56,13 +61,14 @@ func TestSessions(t *testing.T) {
 		}
 	})
 	t.Run("OKDelete", func(t *testing.T) {
-		if err := s.DeleteSession(ctx, live); err != nil {
-			t.Fatal(err)
+		userID, err := s.DeleteSession(ctx, live)
+		if err != nil || userID != u.ID {
+			t.Fatalf("DeleteSession = %d, %v; want %d", userID, err, u.ID)
 		}
-		_, err := s.FindSession(ctx, live)
+		_, err = s.FindSession(ctx, live)
 		wantCode(t, err, chat.ENOTFOUND)
-		if err := s.DeleteSession(ctx, live); err != nil {
-			t.Fatalf("deleting a missing session: %v, want nil", err)
+		if userID, err := s.DeleteSession(ctx, live); err != nil || userID != 0 {
+			t.Fatalf("deleting a missing session: %d, %v, want 0, nil", userID, err)
 		}
 	})
 }

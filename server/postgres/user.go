@@ -2,25 +2,62 @@ package postgres
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"github.com/parleychat/parley/server/chat"
 )
 
+// userNamesLockKey serializes account creation ("names" in ASCII): whether
+// a new username or display name passes for someone else's depends on the
+// other rows, which concurrent inserts could not see.
+const userNamesLockKey int64 = 0x6e616d6573
+
 // CreateUser stores a new account under its lowercased username; an empty
-// display name becomes the username. ECONFLICT if the username is taken.
+// display name becomes the username. ECONFLICT on field username if the
+// username is taken or another user's display name folds to it, on field
+// display_name if the display name folds to another user's username (see
+// chat.FoldName), so that nobody can pass for someone else.
 func (s *Store) CreateUser(ctx context.Context, username, displayName, passwordHash string) (*chat.User, error) {
 	username = chat.NormalizeUsername(username)
 	if displayName == "" {
 		displayName = username
 	}
+	key := chat.FoldName(displayName)
+	tx, err := s.primary.BeginTxx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: create user: begin: %w", err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, userNamesLockKey); err != nil {
+		return nil, fmt.Errorf("postgres: create user: lock: %w", err)
+	}
+	var clash struct {
+		Display  bool `db:"display"`
+		Username bool `db:"username"`
+	}
+	err = tx.GetContext(ctx, &clash, `
+		SELECT EXISTS (SELECT 1 FROM users WHERE username = $2 AND username <> $1) AS display,
+		       EXISTS (SELECT 1 FROM users WHERE display_key = $1 OR username = $1) AS username`, username, key)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: create user: check names: %w", err)
+	}
+	switch {
+	case clash.Username:
+		return nil, &chat.Error{Code: chat.ECONFLICT, Field: "username", Message: "That username is taken."}
+	case clash.Display:
+		return nil, &chat.Error{Code: chat.ECONFLICT, Field: "display_name", Message: "That display name is another user's username."}
+	}
 	var u chat.User
-	err := s.primary.GetContext(ctx, &u, `
-		INSERT INTO users (username, display_name, password_hash)
-		VALUES ($1, $2, $3)
-		RETURNING id, username, display_name`, username, displayName, passwordHash)
+	err = tx.GetContext(ctx, &u, `
+		INSERT INTO users (username, display_name, display_key, password_hash)
+		VALUES ($1, $2, $3, $4)
+		RETURNING id, username, display_name`, username, displayName, key, passwordHash)
 	if err != nil {
 		return nil, wrap(err, "insert user", "User not found.")
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("postgres: create user: commit: %w", err)
 	}
 	return &u, nil
 }

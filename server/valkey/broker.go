@@ -108,12 +108,15 @@ func (b *Broker) change(ctx context.Context, topics []string, on bool) error {
 
 // Run receives until ctx ends, reconnecting with backoff whenever the
 // receiving connection breaks. deliver runs on the connection's reader and
-// must not call the broker.
-func (b *Broker) Run(ctx context.Context, deliver func(topic string, payload []byte)) error {
+// must not call the broker. connected, if set, is called each time the
+// receiving connection is up with every wanted topic subscribed: whatever
+// was published while it was down is lost, and the caller may want to
+// check what it missed.
+func (b *Broker) Run(ctx context.Context, deliver func(topic string, payload []byte), connected func()) error {
 	backoff := 50 * time.Millisecond
 	for ctx.Err() == nil {
 		start := time.Now()
-		err := b.session(ctx, deliver)
+		err := b.session(ctx, deliver, connected)
 		b.setDown(err)
 		if ctx.Err() != nil {
 			break
@@ -143,7 +146,7 @@ func (b *Broker) setDown(err error) {
 }
 
 // session runs one receiving connection until it breaks or ctx ends.
-func (b *Broker) session(ctx context.Context, deliver func(string, []byte)) error {
+func (b *Broker) session(ctx context.Context, deliver func(string, []byte), connected func()) error {
 	dc, release := b.client.Dedicate()
 	defer release()
 	wait := dc.SetPubSubHooks(vk.PubSubHooks{
@@ -154,6 +157,9 @@ func (b *Broker) session(ctx context.Context, deliver func(string, []byte)) erro
 	if err := b.resubscribe(ctx, dc); err != nil {
 		dc.SetPubSubHooks(vk.PubSubHooks{})
 		return err
+	}
+	if connected != nil {
+		connected()
 	}
 	select {
 	case err := <-wait:

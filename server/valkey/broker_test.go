@@ -74,6 +74,9 @@ func TestBrokerReconnect(t *testing.T) {
 		redis.Start()
 		hubtest.WaitHealthy(t, a, 10*time.Second)
 		hubtest.WaitHealthy(t, b, 10*time.Second)
+		// The reconnect is announced, so the hub can re-check what it
+		// missed while down.
+		ra.WaitConnected(t, 2, 5*time.Second)
 		if err := b.Publish(ctx, "room:1", []byte("one")); err != nil {
 			t.Fatal(err)
 		}

@@ -1,86 +1,47 @@
 package web
 
 import (
-	"strings"
-	"time"
-
 	"github.com/gofiber/fiber/v2"
+
 	"github.com/parleychat/parley/server/chat"
+	"github.com/parleychat/parley/server/web/rules"
 )
 
 const (
 	// SessionCookie carries the session token in browsers.
-	SessionCookie = "parley_session"
+	SessionCookie = rules.SessionCookie
 	// LocalUser is where the authenticated *chat.User is stored in
 	// fiber.Ctx Locals (and so in a WebSocket connection's Locals).
-	LocalUser  = "parley.user"
-	localToken = "parley.token"
+	LocalUser = rules.LocalUser
 )
 
-// sessionToken finds the caller's token: the cookie, else a Bearer header,
-// else (WebSocket only, where browsers cannot set headers) ?token=.
-func sessionToken(c *fiber.Ctx, allowQuery bool) string {
-	if auth := c.Get(fiber.HeaderAuthorization); auth != "" {
-		if t, ok := strings.CutPrefix(auth, "Bearer "); ok {
-			return strings.TrimSpace(t)
-		}
-	}
-	if t := c.Cookies(SessionCookie); t != "" {
-		return t
-	}
-	if allowQuery {
-		return c.Query("token")
-	}
-	return ""
-}
-
-// authenticate requires a valid session and stores its user in Locals.
+// authenticate requires a valid session and stores its user, token and
+// session in Locals: the hub reads the session to close a socket when it
+// ends. A failed attempt counts as an anonymous request, so that made-up
+// tokens cannot get around that limit.
 func (s *Server) authenticate(allowQuery bool) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		token := sessionToken(c, allowQuery)
+		token := rules.SessionToken(c, allowQuery)
 		if token == "" {
 			return chat.Errorf(chat.EUNAUTHENTICATED, "Sign in first.")
 		}
-		u, err := s.app.Authenticate(c.UserContext(), token)
+		u, sess, err := s.app.AuthenticateSession(c.UserContext(), token)
 		if err != nil {
+			if chat.ErrorCode(err) == chat.EUNAUTHENTICATED {
+				if lerr := s.guard.Anonymous(c.UserContext(), rules.ClientIP(c)); lerr != nil {
+					return lerr
+				}
+			}
 			return err
 		}
-		c.Locals(LocalUser, u)
-		c.Locals(localToken, token)
+		c.Locals(rules.LocalUser, u)
+		c.Locals(rules.LocalSession, sess)
+		c.Locals(rules.LocalToken, token)
 		return c.Next()
 	}
 }
 
-func currentUser(c *fiber.Ctx) *chat.User {
-	u, _ := c.Locals(LocalUser).(*chat.User)
-	return u
-}
-
-func setSessionCookie(c *fiber.Ctx, token string, ttl time.Duration) {
-	c.Cookie(&fiber.Cookie{
-		Name:     SessionCookie,
-		Value:    token,
-		Path:     "/",
-		MaxAge:   int(ttl.Seconds()),
-		Expires:  time.Now().Add(ttl),
-		HTTPOnly: true,
-		Secure:   c.Protocol() == "https",
-		SameSite: fiber.CookieSameSiteLaxMode,
-	})
-}
-
-func clearSessionCookie(c *fiber.Ctx) {
-	c.Cookie(&fiber.Cookie{
-		Name:     SessionCookie,
-		Value:    "",
-		Path:     "/",
-		MaxAge:   -1,
-		Expires:  time.Unix(0, 0),
-		HTTPOnly: true,
-		Secure:   c.Protocol() == "https",
-		SameSite: fiber.CookieSameSiteLaxMode,
-	})
-}
+func currentUser(c *fiber.Ctx) *chat.User { return rules.CurrentUser(c) }
 
 type credentialsRequest struct {
 	Username    string `json:"username"`
@@ -98,11 +59,14 @@ func (s *Server) register(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
+	if err := s.guard.Register(c.UserContext(), rules.ClientIP(c)); err != nil {
+		return err
+	}
 	u, token, err := s.app.Register(c.UserContext(), req.Username, req.Password, req.DisplayName)
 	if err != nil {
 		return err
 	}
-	setSessionCookie(c, token, s.app.SessionTTL())
+	rules.SetSessionCookie(c, token, s.app.SessionTTL())
 	return writeJSON(c, fiber.StatusCreated, sessionAnswer{User: u, Token: token})
 }
 
@@ -111,21 +75,29 @@ func (s *Server) login(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	u, token, err := s.app.Login(c.UserContext(), req.Username, req.Password)
+	var (
+		u     *chat.User
+		token string
+	)
+	err := s.guard.SignIn(c.UserContext(), rules.ClientIP(c), req.Username, func() error {
+		var err error
+		u, token, err = s.app.Login(c.UserContext(), req.Username, req.Password)
+		return err
+	})
 	if err != nil {
 		return err
 	}
-	setSessionCookie(c, token, s.app.SessionTTL())
+	rules.SetSessionCookie(c, token, s.app.SessionTTL())
 	return writeJSON(c, fiber.StatusOK, sessionAnswer{User: u, Token: token})
 }
 
 // logout revokes the session the request carries, if any, and always
 // clears the cookie: signing out twice is not an error.
 func (s *Server) logout(c *fiber.Ctx) error {
-	if err := s.app.Logout(c.UserContext(), sessionToken(c, false)); err != nil {
+	if err := s.app.Logout(c.UserContext(), rules.SessionToken(c, false)); err != nil {
 		return err
 	}
-	clearSessionCookie(c)
+	rules.ClearSessionCookie(c)
 	return c.SendStatus(fiber.StatusNoContent)
 }
 

@@ -165,7 +165,8 @@ func TestAuth(t *testing.T) {
 func TestAuthRateLimit(t *testing.T) {
 	_, store := pgtest.Open(t)
 	a := app.New(app.Options{Users: store, Sessions: store, Rooms: store, Messages: store, Passwords: cheapPasswords})
-	srv, err := web.New(web.Options{App: a, AuthLimiter: ratelimit.NewMemory(), AuthRate: 3})
+	guard := ratelimit.NewGuard(ratelimit.NewMemory(), ratelimit.NewMemoryBackoff(), ratelimit.Rules{SignInRate: 3, RegisterRate: 2}, nil)
+	srv, err := web.New(web.Options{App: a, Guard: guard})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -177,8 +178,14 @@ func TestAuthRateLimit(t *testing.T) {
 	if got := res.errorCode(t); got != chat.ERATELIMITED {
 		t.Errorf("code %q", got)
 	}
-	if res.header.Get("Retry-After") == "" {
-		t.Errorf("no Retry-After")
+	if got := res.header.Get("Retry-After"); got == "" || got == "0" {
+		t.Errorf("Retry-After %q", got)
 	}
-	e.expect(req{method: "POST", path: "/api/v1/auth/register", body: map[string]string{"username": "limited1", "password": "correct horse"}}, 429)
+	// Sign-ups have their own budget.
+	e.expect(req{method: "POST", path: "/api/v1/auth/register", body: map[string]string{"username": "limited1", "password": "correct horse"}}, 201)
+	e.expect(req{method: "POST", path: "/api/v1/auth/register", body: map[string]string{"username": "limited2", "password": "correct horse"}}, 201)
+	res = e.expect(req{method: "POST", path: "/api/v1/auth/register", body: map[string]string{"username": "limited3", "password": "correct horse"}}, 429)
+	if res.header.Get("Retry-After") == "" {
+		t.Errorf("no Retry-After on the sign-up limit")
+	}
 }

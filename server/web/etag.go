@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+
+	"github.com/parleychat/parley/server/web/rules"
 )
 
 // perUserCaching makes browsers keep per-user answers but ask again every
@@ -23,24 +25,6 @@ func etagOf(parts ...[]byte) string {
 	return `"` + base64.RawURLEncoding.EncodeToString(h.Sum(nil)) + `"`
 }
 
-// matches reports whether an If-None-Match header names etag. The
-// comparison is weak, as RFC 9110 requires for If-None-Match.
-func matches(ifNoneMatch, etag string) bool {
-	if ifNoneMatch == "" {
-		return false
-	}
-	if strings.TrimSpace(ifNoneMatch) == "*" {
-		return true
-	}
-	want := strings.TrimPrefix(etag, "W/")
-	for _, candidate := range strings.Split(ifNoneMatch, ",") {
-		if strings.TrimPrefix(strings.TrimSpace(candidate), "W/") == want {
-			return true
-		}
-	}
-	return false
-}
-
 func setValidators(c *fiber.Ctx, etag string) {
 	c.Set(fiber.HeaderETag, etag)
 	c.Set(fiber.HeaderCacheControl, perUserCaching)
@@ -50,7 +34,7 @@ func setValidators(c *fiber.Ctx, etag string) {
 // notModified answers 304 when the caller already holds etag.
 func (s *Server) notModified(c *fiber.Ctx, etag string) bool {
 	setValidators(c, etag)
-	if matches(c.Get(fiber.HeaderIfNoneMatch), etag) {
+	if rules.ETagMatch(c.Get(fiber.HeaderIfNoneMatch), etag) {
 		c.Status(fiber.StatusNotModified)
 		if s.counted != nil {
 			s.counted(strings.Clone(c.Route().Path))

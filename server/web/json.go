@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"mime"
+	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/parleychat/parley/server/chat"
@@ -42,7 +43,12 @@ func decodeJSON(c *fiber.Ctx, v any) error {
 	if err != nil || mt != fiber.MIMEApplicationJSON {
 		return chat.Errorf(chat.EUNSUPPORTED, "Send the body as application/json.")
 	}
-	dec := json.NewDecoder(bytes.NewReader(c.Body()))
+	body := c.Body()
+	// encoding/json would quietly turn broken UTF-8 into U+FFFD: refuse it.
+	if !utf8.Valid(body) {
+		return chat.Errorf(chat.EINVALIDJSON, "The request body is not valid UTF-8.")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	if err := dec.Decode(v); err != nil {
 		var typeErr *json.UnmarshalTypeError
 		if errors.As(err, &typeErr) && typeErr.Field != "" {

@@ -4,12 +4,15 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"log/slog"
 	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+
+	"github.com/parleychat/parley/server/web/rules"
 )
 
 const (
@@ -24,7 +27,7 @@ const (
 func (s *Server) recoverPanics(c *fiber.Ctx) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			s.log.ErrorContext(c.UserContext(), "handler panicked", "panic", fmt.Sprint(r), "stack", string(debug.Stack()), "path", c.Path())
+			s.log.ErrorContext(c.UserContext(), "handler panicked", "panic", fmt.Sprint(r), "stack", string(debug.Stack()), "path", c.Path(), "client", rules.ClientIP(c))
 			err = fmt.Errorf("web: handler panicked: %v", r)
 		}
 	}()
@@ -57,11 +60,12 @@ func (s *Server) observe(c *fiber.Ctx) error {
 	// outlive the request, so they get their own copies.
 	route := strings.Clone(c.Route().Path)
 	s.metrics.observe(strings.Clone(c.Method()), route, status, elapsed)
+	level := slog.LevelDebug
 	if status >= 500 {
-		s.log.ErrorContext(c.UserContext(), "request", "method", c.Method(), "route", route, "status", status, "ms", elapsed.Seconds()*1000, "request_id", id)
-	} else {
-		s.log.DebugContext(c.UserContext(), "request", "method", c.Method(), "route", route, "status", status, "ms", elapsed.Seconds()*1000, "request_id", id)
+		level = slog.LevelError
 	}
+	s.log.Log(c.UserContext(), level, "request", "method", c.Method(), "route", route, "status", status,
+		"ms", elapsed.Seconds()*1000, "client", rules.ClientIP(c), "request_id", id)
 	return err
 }
 

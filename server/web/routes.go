@@ -1,12 +1,22 @@
 package web
 
 import (
+	"strings"
+
 	"github.com/gofiber/fiber/v2"
+
+	"github.com/parleychat/parley/server/chat"
+	"github.com/parleychat/parley/server/web/rules"
 )
 
 func (s *Server) routes(o Options) {
 	f := s.fiber
-	f.Use(s.recoverPanics, s.observe)
+	// Every request, whatever route serves it: the client address first
+	// (the logs and the limiters use it), then the canonical path, hostile
+	// input, a cross-site WebSocket handshake on any path, and the limit on
+	// anonymous requests.
+	f.Use(s.recoverPanics, s.proxies.Middleware, s.observe, rules.SecurityHeaders,
+		rules.Canonicalize, rules.CheckInput, s.origins.GuardUpgrades, s.limitAnonymous)
 
 	f.Get("/healthz", s.healthz)
 	f.Get("/readyz", s.readyz)
@@ -15,12 +25,12 @@ func (s *Server) routes(o Options) {
 		mountPprof(f)
 	}
 	if o.WebSocket != nil {
-		f.Get("/ws", s.checkOrigin, s.authenticate(true), o.WebSocket)
+		f.Get("/ws", s.origins.RequireSameSite, s.authenticate(true), o.WebSocket)
 	}
 
-	api := f.Group("/api/v1", s.apiHeaders, s.checkOrigin)
-	api.Post("/auth/register", s.limitAuth, s.register)
-	api.Post("/auth/login", s.limitAuth, s.login)
+	api := f.Group("/api/v1", s.apiHeaders, s.origins.GuardWrites)
+	api.Post("/auth/register", s.register)
+	api.Post("/auth/login", s.login)
 	api.Post("/auth/logout", s.logout)
 
 	authed := api.Group("", s.authenticate(false))
@@ -43,7 +53,19 @@ func (s *Server) routes(o Options) {
 	authed.Patch("/rooms/:id/messages/:seq", s.editMessage)
 	authed.Delete("/rooms/:id/messages/:seq", s.deleteMessage)
 
-	// Anything else under /api answers the contract's JSON 404, never the
-	// SPA's index page that later routes would serve.
-	f.All("/api/*", func(c *fiber.Ctx) error { return fiber.ErrNotFound })
+	// Anything else under /api (any letter case) answers the contract's
+	// JSON 404, never the SPA's index page that later routes would serve.
+	f.Use(func(c *fiber.Ctx) error {
+		if isAPI(c.Path()) {
+			return chat.Errorf(chat.ENOTFOUND, "Not found.")
+		}
+		return c.Next()
+	})
+}
+
+func isAPI(path string) bool {
+	if len(path) < 4 || !strings.EqualFold(path[:4], "/api") {
+		return false
+	}
+	return len(path) == 4 || path[4] == '/'
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/parleychat/parley/server/app"
 	"github.com/parleychat/parley/server/ratelimit"
+	"github.com/parleychat/parley/server/web/rules"
 )
 
 // Check is one dependency /readyz asks about. A failing critical check makes
@@ -42,10 +43,9 @@ type Options struct {
 	WebSocket fiber.Handler
 	// Pprof exposes /debug/pprof for profiling under load.
 	Pprof bool
-	// AuthLimiter and AuthRate bound sign-in and sign-up attempts per
-	// client address per minute; a nil limiter or a zero rate means none.
-	AuthLimiter ratelimit.Limiter
-	AuthRate    int
+	// Guard applies the abuse limits (sign-in, sign-up, anonymous
+	// requests, form posts); nil limits nothing.
+	Guard *ratelimit.Guard
 	// OnNotModified counts each 304 by route pattern; nil counts nothing
 	// beyond the request metrics.
 	OnNotModified func(route string)
@@ -56,13 +56,13 @@ type Server struct {
 	app      *app.App
 	log      *slog.Logger
 	fiber    *fiber.App
-	origins  originPolicy
+	origins  rules.Origins
+	proxies  rules.Proxies
 	checks   []Check
 	draining atomic.Bool
 	metrics  *httpMetrics
 	instance string
-	limiter  ratelimit.Limiter
-	authRate int
+	guard    *ratelimit.Guard
 	counted  func(route string)
 }
 
@@ -80,13 +80,17 @@ func New(o Options) (*Server, error) {
 	s := &Server{
 		app:      o.App,
 		log:      o.Logger,
-		origins:  newOriginPolicy(o.AllowedOrigins),
+		origins:  rules.NewOrigins(o.AllowedOrigins),
 		checks:   o.Checks,
 		instance: o.Instance,
-		limiter:  o.AuthLimiter,
-		authRate: o.AuthRate,
+		guard:    o.Guard,
 		counted:  o.OnNotModified,
 	}
+	proxies, err := rules.ParseProxies(o.TrustedProxies)
+	if err != nil {
+		return nil, fmt.Errorf("web: %w", err)
+	}
+	s.proxies = proxies
 	m, err := newHTTPMetrics(o.Registry)
 	if err != nil {
 		return nil, err
@@ -99,24 +103,31 @@ func New(o Options) (*Server, error) {
 		DisableStartupMessage: true,
 		// fasthttp applies ReadTimeout to a kept-alive connection waiting
 		// for its next request too, so it matches IdleTimeout.
-		ReadTimeout:             120 * time.Second,
-		WriteTimeout:            30 * time.Second,
-		IdleTimeout:             120 * time.Second,
-		ReadBufferSize:          8192,
+		ReadTimeout:    120 * time.Second,
+		WriteTimeout:   30 * time.Second,
+		IdleTimeout:    120 * time.Second,
+		ReadBufferSize: 8192,
+		// One spelling per route: /WS or /ws/ must not reach the /ws
+		// handler past checks written for /ws (rules.Canonicalize
+		// redirects or refuses the other spellings).
+		CaseSensitive: true,
+		StrictRouting: true,
+		// Only X-Forwarded-Proto is read through Fiber's proxy trust (for
+		// Secure cookies); the client address comes from rules.Proxies,
+		// never from c.IP(), which would return the raw header.
 		EnableTrustedProxyCheck: true,
 		TrustedProxies:          o.TrustedProxies,
-		ProxyHeader:             proxyHeader(o.TrustedProxies),
 	})
+	s.fiber.Server().Handler = refuseUnknownMethods(s.fiber.Server().Handler)
 	s.routes(o)
 	return s, nil
 }
 
-func proxyHeader(trusted []string) string {
-	if len(trusted) == 0 {
-		return ""
-	}
-	return fiber.HeaderXForwardedFor
-}
+// Guard is the abuse limits, for the pages' forms.
+func (s *Server) Guard() *ratelimit.Guard { return s.guard }
+
+// Origins is the Origin policy, for the pages' forms.
+func (s *Server) Origins() rules.Origins { return s.origins }
 
 // Fiber returns the underlying app so that pages and static files can be
 // registered after the API.

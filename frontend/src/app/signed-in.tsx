@@ -1,4 +1,4 @@
-import { useEffect, useMemo } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import { StorageOutbox } from '../lib/outbox';
 import type { User } from '../lib/schemas';
 import { SocketClient } from '../lib/socket-client';
@@ -16,9 +16,15 @@ function socketUrl(): string {
  */
 export default function SignedIn(props: { me: User; onLogout: () => void }) {
   const { me } = props;
+  // The socket outlives renders; it must call the latest sign-out.
+  const onLogout = useRef(props.onLogout);
+  onLogout.current = props.onLogout;
   const live = useMemo(() => {
     const outbox = new StorageOutbox(me.id);
-    return { outbox, socket: new SocketClient({ url: socketUrl(), outbox }) };
+    // A session ended elsewhere (sign-out in another tab, expiry) signs
+    // this tab out too, forgetting what the session left in the browser.
+    const onSessionEnded = () => onLogout.current();
+    return { outbox, socket: new SocketClient({ url: socketUrl(), outbox, onSessionEnded }) };
   }, [me.id]);
 
   useEffect(() => {

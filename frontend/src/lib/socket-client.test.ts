@@ -32,9 +32,9 @@ class FakeSocket implements SocketLike {
   receive(event: object): void {
     this.onmessage?.(new MessageEvent('message', { data: JSON.stringify(event) }));
   }
-  drop(): void {
+  drop(code = 1006): void {
     this.readyState = 3;
-    this.onclose?.(new CloseEvent('close', { code: 1006 }));
+    this.onclose?.(new CloseEvent('close', { code }));
   }
   sentOfType(type: string): Record<string, unknown>[] {
     return this.sent.filter((f) => f.type === type);
@@ -76,7 +76,7 @@ interface Harness {
   connect(rooms?: Record<string, number>): FakeSocket;
 }
 
-function setup(random = 0.5, url = 'ws://test/ws'): Harness {
+function setup(random = 0.5, url = 'ws://test/ws', onSessionEnded?: () => void): Harness {
   const sockets: FakeSocket[] = [];
   const events: ServerEvent[] = [];
   const outbox = new StorageOutbox(alice.id);
@@ -93,6 +93,7 @@ function setup(random = 0.5, url = 'ws://test/ws'): Harness {
     baseDelayMs: 100,
     maxDelayMs: 1_000,
     isOnline: () => online.value,
+    ...(onSessionEnded ? { onSessionEnded } : {}),
   });
   client.onEvent((e) => events.push(e));
   const h: Harness = {
@@ -166,6 +167,33 @@ describe('SocketClient reconnect', () => {
     const count = h.sockets.length;
     vi.advanceTimersByTime(1);
     expect(h.sockets.length).toBe(count + 1);
+    h.client.stop();
+  });
+
+  it('ErrSessionEnded', () => {
+    // Logout elsewhere or expiry: the token is dead, so no reconnect.
+    const ended = vi.fn();
+    const h = setup(0, 'ws://test/ws', ended);
+    h.client.start();
+    h.connect();
+    h.last().drop(4001);
+    expect(h.client.getState()).toBe('stopped');
+    expect(ended).toHaveBeenCalledTimes(1);
+    vi.advanceTimersByTime(60_000);
+    expect(h.sockets.length).toBe(1);
+  });
+
+  it('ErrTooManySockets', () => {
+    // Refused over the cap: wait as after several failures, not at once.
+    const h = setup(0);
+    h.client.start();
+    h.connect();
+    h.last().drop(4029);
+    expect(h.client.getState()).toBe('reconnecting');
+    vi.advanceTimersByTime(499);
+    expect(h.sockets.length).toBe(1);
+    vi.advanceTimersByTime(1);
+    expect(h.sockets.length).toBe(2);
     h.client.stop();
   });
 

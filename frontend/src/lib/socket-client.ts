@@ -30,12 +30,24 @@ export interface SocketClientOptions {
   isOnline?: () => boolean;
   /** Codes after which a refused message is kept and retried. */
   retryableCodes?: readonly string[];
+  /** Called once when the server closes because the session ended. */
+  onSessionEnded?: () => void;
 }
 
 /** A server event, plus the messages the client decided are new. */
 export type ClientEvent = ServerEvent;
 
 const OPEN = 1;
+
+/** The server closed because the session was revoked or expired. */
+export const CLOSE_SESSION_ENDED = 4001;
+/** The server refused a socket over the user's cap of live sockets. */
+export const CLOSE_TOO_MANY_SOCKETS = 4029;
+/**
+ * Backoff attempt a refusal for too many sockets jumps to: reconnecting at
+ * once would only be refused again while the other sockets stay open.
+ */
+const TOO_MANY_SOCKETS_ATTEMPT = 5;
 
 /** The server's limit on rooms in one resume point. */
 export const MAX_CONNECT_RESUME_ROOMS = 1000;
@@ -53,8 +65,9 @@ export const MAX_CONNECT_RESUME_CHARS = 6144;
  * written message is sent until the server acknowledges it.
  */
 export class SocketClient {
-  private readonly opts: Required<Omit<SocketClientOptions, 'retryableCodes'>> & {
+  private readonly opts: Required<Omit<SocketClientOptions, 'retryableCodes' | 'onSessionEnded'>> & {
     retryableCodes: readonly string[];
+    onSessionEnded?: () => void;
   };
   private socket: SocketLike | undefined;
   private state: ConnectionState = 'stopped';
@@ -192,10 +205,17 @@ export class SocketClient {
     socket.onmessage = (ev) => {
       if (typeof ev.data === 'string') this.handleFrame(ev.data);
     };
-    socket.onclose = () => {
+    socket.onclose = (ev) => {
       if (this.socket !== socket) return;
       this.socket = undefined;
       this.ready = false;
+      if (ev.code === CLOSE_SESSION_ENDED) {
+        // The token is dead: reconnecting with it could never succeed.
+        this.stop();
+        this.opts.onSessionEnded?.();
+        return;
+      }
+      if (ev.code === CLOSE_TOO_MANY_SOCKETS) this.attempt = Math.max(this.attempt, TOO_MANY_SOCKETS_ATTEMPT);
       this.scheduleReconnect();
     };
     socket.onerror = () => {

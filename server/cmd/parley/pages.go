@@ -24,7 +24,7 @@ func wirePages(w *web.Server, a *app.App, cfg *config.Config, log *slog.Logger) 
 		Static:         st,
 		AllowedOrigins: cfg.AllowedOrigins,
 		SessionMaxAge:  a.SessionTTL(),
-		Limiter:        w.LimitAuth(),
+		Guard:          w.Guard(),
 		Logger:         log,
 	})
 	if err != nil {

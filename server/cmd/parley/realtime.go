@@ -41,6 +41,8 @@ func wireRealtime(s *server, cfg *config.Config, log *slog.Logger, reg prometheu
 		CompressionThreshold: cfg.WSCompressionThreshold,
 		SendRate:             cfg.WSSendRate,
 		SendBurst:            cfg.WSSendBurst,
+		MaxSocketsPerUser:    socketCap(cfg.WSMaxSocketsPerUser),
+		RecheckInterval:      cfg.WSRecheckInterval,
 		Registerer:           reg,
 	})
 	s.background = append(s.background, h.Run)
@@ -54,4 +56,13 @@ func wireRealtime(s *server, cfg *config.Config, log *slog.Logger, reg prometheu
 		return h.Handler(a)
 	}
 	return attach, check
+}
+
+// socketCap turns the configuration's "0 means no cap" into the hub's
+// negative value, since the hub reads zero as "the default".
+func socketCap(n int) int {
+	if n == 0 {
+		return -1
+	}
+	return n
 }

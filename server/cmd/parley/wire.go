@@ -74,9 +74,11 @@ func wire(ctx context.Context, cfg *config.Config, log *slog.Logger) (_ *server,
 		return nil, err
 	}
 	var limiter ratelimit.Limiter = ratelimit.NewMemory()
+	var backoff ratelimit.Backoff = ratelimit.NewMemoryBackoff()
 	if client != nil {
 		s.onClose(client.Close)
 		limiter = ratelimit.NewValkey(client, cfg.KeyPrefix)
+		backoff = ratelimit.NewValkeyBackoff(client, cfg.KeyPrefix)
 	}
 	attachRealtime, brokerCheck := wireRealtime(s, cfg, log, reg, client)
 	checks = append(checks, brokerCheck)
@@ -88,7 +90,7 @@ func wire(ctx context.Context, cfg *config.Config, log *slog.Logger) (_ *server,
 		countNotModified = counter
 	}
 
-	chatApp := app.New(app.Options{
+	appOptions := app.Options{
 		Users:      stores.users,
 		Sessions:   stores.sessions,
 		Rooms:      stores.rooms,
@@ -96,7 +98,12 @@ func wire(ctx context.Context, cfg *config.Config, log *slog.Logger) (_ *server,
 		Passwords:  app.PasswordParams{MemoryKiB: uint32(cfg.Argon2MemoryKiB), Time: uint32(cfg.Argon2Time)},
 		SessionTTL: cfg.SessionTTL,
 		Logger:     log,
-	})
+	}
+	if cfg.SendRate > 0 {
+		appOptions.SendLimiter, appOptions.SendRate, appOptions.SendWindow = limiter, cfg.SendRate, cfg.SendWindow
+	}
+	chatApp := app.New(appOptions)
+	s.background = append(s.background, pruneSessions(chatApp, cfg.SessionPruneInterval, log))
 	wsHandler := attachRealtime(chatApp)
 
 	s.web, err = web.New(web.Options{
@@ -110,9 +117,15 @@ func wire(ctx context.Context, cfg *config.Config, log *slog.Logger) (_ *server,
 		Checks:         checks,
 		WebSocket:      wsHandler,
 		Pprof:          cfg.Pprof,
-		AuthLimiter:    limiter,
-		AuthRate:       cfg.AuthRate,
-		OnNotModified:  countNotModified,
+		Guard: ratelimit.NewGuard(limiter, backoff, ratelimit.Rules{
+			SignInRate:     cfg.AuthRate,
+			SignInFailures: cfg.SignInFailures,
+			SignInMaxDelay: cfg.SignInMaxDelay,
+			RegisterRate:   cfg.RegisterRate,
+			AnonRate:       cfg.AnonRate,
+			FormRate:       cfg.FormRate,
+		}, log),
+		OnNotModified: countNotModified,
 	})
 	if err != nil {
 		return nil, err

@@ -15,9 +15,10 @@ import (
 
 // Recorder collects what a broker delivers.
 type Recorder struct {
-	mu   sync.Mutex
-	got  []Delivery
-	wake chan struct{}
+	mu        sync.Mutex
+	got       []Delivery
+	connected int
+	wake      chan struct{}
 }
 
 // Delivery is one payload received on a topic.
@@ -37,6 +38,37 @@ func (r *Recorder) Deliver(topic string, payload []byte) {
 	select {
 	case r.wake <- struct{}{}:
 	default:
+	}
+}
+
+// Connected is the callback to hand to Broker.Run: it counts the times the
+// broker started receiving.
+func (r *Recorder) Connected() {
+	r.mu.Lock()
+	r.connected++
+	r.mu.Unlock()
+	select {
+	case r.wake <- struct{}{}:
+	default:
+	}
+}
+
+// WaitConnected waits until the broker said it started receiving n times.
+func (r *Recorder) WaitConnected(tb testing.TB, n int, timeout time.Duration) {
+	tb.Helper()
+	deadline := time.After(timeout)
+	for {
+		r.mu.Lock()
+		got := r.connected
+		r.mu.Unlock()
+		if got >= n {
+			return
+		}
+		select {
+		case <-r.wake:
+		case <-deadline:
+			tb.Fatalf("broker connected %d times within %v, want %d", got, timeout, n)
+		}
 	}
 }
 
@@ -67,7 +99,7 @@ func RunBroker(tb testing.TB, b hub.Broker) *Recorder {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		if err := b.Run(ctx, rec.Deliver); err != nil {
+		if err := b.Run(ctx, rec.Deliver, rec.Connected); err != nil {
 			tb.Errorf("broker run: %v", err)
 		}
 	}()
@@ -104,6 +136,8 @@ func TestBroker(t *testing.T, newPair func(t *testing.T) (a, b hub.Broker)) {
 		ra, rb := RunBroker(t, a), RunBroker(t, b)
 		WaitHealthy(t, a, 5*time.Second)
 		WaitHealthy(t, b, 5*time.Second)
+		// The hub re-checks what it may have missed on every connect.
+		ra.WaitConnected(t, 1, 5*time.Second)
 		mustSub(t, a, "room:1")
 		mustSub(t, b, "room:2")
 		mustPub(t, b, "room:1", []byte("\x00binary\xffpayload"))

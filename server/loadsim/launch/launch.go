@@ -77,8 +77,15 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 		"PARLEY_KEY_PREFIX="+s.prefix,
 		"PARLEY_PPROF=true",
 		// Thousands of sign-ups come from one address here: the per-address
-		// sign-in limit would turn the run into a test of the limiter.
+		// limits would turn the run into a test of the limiters.
 		"PARLEY_AUTH_RATE=0",
+		"PARLEY_REGISTER_RATE=0",
+		"PARLEY_ANON_RATE=0",
+		"PARLEY_SIGNIN_FAILURES=0",
+		"PARLEY_FORM_RATE=0",
+		// The profile paces every simulated sender; a per-user budget
+		// would measure the limiter instead of the send path.
+		"PARLEY_SEND_RATE=0",
 	)
 	cmd.Env = append(cmd.Env, o.Env...)
 	if o.LogPath != "" {
