@@ -192,6 +192,41 @@ func TestAuthorizationMatrix(t *testing.T) {
 		}
 	})
 
+	t.Run("DirectMessage", func(t *testing.T) {
+		// A DM between the owner and the member is as closed as the
+		// private room: only its two people see it.
+		var dm struct {
+			Room apiRoom `json:"room"`
+		}
+		got := must(t, request(t, a, http.MethodPost, "/api/v1/dms", owner, map[string]int64{"user_id": member.id}, false, nil),
+			http.StatusOK, "open dm")
+		if err := json.Unmarshal(got.body, &dm); err != nil {
+			t.Fatal(err)
+		}
+		path := fmt.Sprintf("/api/v1/rooms/%d", dm.Room.ID)
+		must(t, request(t, b, http.MethodPost, path+"/messages", member,
+			map[string]string{"body": "just between us", "client_id": "d1"}, false, nil), http.StatusCreated, "dm post")
+		for _, base := range []string{a, b} {
+			for _, p := range everyone {
+				for _, sub := range []string{"", "/messages", "/members"} {
+					got := request(t, base, http.MethodGet, path+sub, p, nil, false, nil)
+					if want := code(http.StatusOK, p); got.status != want {
+						t.Errorf("%s GET %s on %s: %d, want %d", p.name, path+sub, base, got.status, want)
+					}
+				}
+				post := request(t, base, http.MethodPost, path+"/messages", p,
+					map[string]string{"body": "me too", "client_id": "d-" + p.name}, false, nil)
+				if want := code(http.StatusCreated, p); p != member && p != owner && post.status != want {
+					t.Errorf("%s posts in the dm on %s: %d, want %d", p.name, base, post.status, want)
+				}
+				me := request(t, base, http.MethodGet, "/api/v1/me", p, nil, false, nil)
+				if want := map[bool]int{true: http.StatusUnauthorized, false: http.StatusOK}[p == anon || p == revoked]; me.status != want {
+					t.Errorf("%s GET /api/v1/me on %s: %d, want %d", p.name, base, me.status, want)
+				}
+			}
+		}
+	})
+
 	t.Run("Revalidation", func(t *testing.T) {
 		for _, base := range []string{a, b} {
 			for _, p := range everyone {
