@@ -98,7 +98,7 @@ describe('a room of 10,000 messages', () => {
       .poll(() => scroller.evaluate((el) => el.scrollHeight), { timeout: 10_000 })
       .toBeGreaterThan(heightBefore);
     await page.waitForTimeout(400);
-    const after = (await page.evaluate(rowTop(before.seq))) as number | null;
+    const after = await page.evaluate<number | null>(rowTop(before.seq));
     expect(after).not.toBeNull();
     expect(Math.abs((after as number) - before.top)).toBeLessThanOrEqual(2);
     expect(await rows.count()).toBeLessThan(200);

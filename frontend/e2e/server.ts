@@ -1,4 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -49,13 +50,22 @@ export interface RunningServer {
 /**
  * Builds the server (embedding the current assets/dist), gives it a fresh
  * database and a free port, and waits until it is ready.
+ *
+ * It follows the contract of the Go package server/testenv, which every Go
+ * test and the load simulator use and which this file cannot import: a
+ * database named parley_<purpose>_<16 hex digits> on PARLEY_TEST_DATABASE_URL's
+ * server, dropped WITH (FORCE) at the end; the inherited environment, then
+ * PARLEY_ADDR and DATABASE_URL, then this harness's settings; ready when
+ * GET /readyz answers 200, polled every 100 ms, an exit before that being a
+ * failure; stopped with SIGTERM, killed only after a grace period. Change
+ * both together.
  */
 export async function startServer(repoRoot: string): Promise<RunningServer> {
   const dir = await mkdtemp(join(tmpdir(), 'parley-e2e-'));
   const bin = join(dir, 'parley');
   await run('go', ['build', '-o', bin, './server/cmd/parley'], { cwd: repoRoot, maxBuffer: 16 << 20 });
 
-  const dbName = `parley_e2e_${process.pid}_${Date.now().toString(36)}`;
+  const dbName = `parley_e2e_${randomBytes(8).toString('hex')}`;
   await psql(adminUrl, `CREATE DATABASE ${dbName}`);
   const databaseUrl = withDatabase(adminUrl, dbName);
   const port = await freePort();

@@ -46,20 +46,21 @@ export function stubLayout(rowHeight = 50, viewport = 600): () => void {
     delete (HTMLElement.prototype as unknown as Record<string, unknown>).scrollTop;
     if (topBefore) Object.defineProperty(Element.prototype, 'scrollTop', topBefore);
   });
-  const scrollToBefore = Element.prototype.scrollTo;
+  const scrollToBefore = Object.getOwnPropertyDescriptor(Element.prototype, 'scrollTo');
   Element.prototype.scrollTo = function (this: HTMLElement, arg?: ScrollToOptions | number) {
     const y = typeof arg === 'object' ? arg.top : undefined;
     if (typeof y === 'number') this.scrollTop = y;
-  } as typeof Element.prototype.scrollTo;
+  };
   restores.push(() => {
-    Element.prototype.scrollTo = scrollToBefore;
+    if (scrollToBefore) Object.defineProperty(Element.prototype, 'scrollTo', scrollToBefore);
+    else delete (Element.prototype as unknown as Record<string, unknown>).scrollTo;
   });
   const roBefore = globalThis.ResizeObserver;
   globalThis.ResizeObserver = class {
     observe(): void {}
     unobserve(): void {}
     disconnect(): void {}
-  } as unknown as typeof ResizeObserver;
+  };
   restores.push(() => {
     globalThis.ResizeObserver = roBefore;
   });

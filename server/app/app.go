@@ -45,7 +45,7 @@ type Options struct {
 	Presence Presence
 	// Passwords hashes and checks passwords; defaults to DefaultPasswordParams.
 	Passwords PasswordParams
-	// SessionTTL is how long a sign-in lasts; defaults to 30 days.
+	// SessionTTL is how long a sign-in lasts; defaults to DefaultSessionTTL.
 	SessionTTL time.Duration
 	// SendLimiter counts each user's sends, over HTTP and the WebSocket
 	// alike; with Valkey it is shared by every replica. Nil sends unlimited.
@@ -63,6 +63,9 @@ const (
 	DefaultSendRate   = 30
 	DefaultSendWindow = 10 * time.Second
 )
+
+// DefaultSessionTTL is how long a sign-in lasts unless configured.
+const DefaultSessionTTL = 30 * 24 * time.Hour
 
 // App implements Parley's use cases for a signed-in (or signing-in) user.
 type App struct {
@@ -109,7 +112,7 @@ func New(o Options) *App {
 		a.presence = nobodyOnline{}
 	}
 	if a.sessionTTL <= 0 {
-		a.sessionTTL = 30 * 24 * time.Hour
+		a.sessionTTL = DefaultSessionTTL
 	}
 	if a.log == nil {
 		a.log = slog.Default()

@@ -9,8 +9,8 @@ import (
 
 	"github.com/parleychat/parley/server/app"
 	"github.com/parleychat/parley/server/chat"
-	"github.com/parleychat/parley/server/pgtest"
 	"github.com/parleychat/parley/server/postgres"
+	"github.com/parleychat/parley/server/testenv"
 )
 
 // cheapPasswords keeps argon2id real but small so that tests sign up fast.
@@ -26,7 +26,7 @@ type env struct {
 // newEnv builds an App on a fresh database; edit changes its options first.
 func newEnv(tb testing.TB, edit func(*app.Options)) *env {
 	tb.Helper()
-	_, store := pgtest.Open(tb)
+	_, store := testenv.Open(tb)
 	n := &notes{}
 	o := app.Options{Users: store, Sessions: store, Rooms: store, Messages: store, Passwords: cheapPasswords, Notifier: n}
 	if edit != nil {

@@ -99,14 +99,7 @@ func (a *App) JoinRoom(ctx context.Context, u *chat.User, roomID int64) (*chat.R
 	if room.Kind != chat.RoomPublic {
 		return nil, roomNotFound()
 	}
-	added, err := a.rooms.AddMember(ctx, room.ID, u.ID, chat.RoleMember)
-	if err != nil {
-		return nil, err
-	}
-	if added {
-		a.notify.MemberJoined(ctx, room, *u)
-	}
-	return room, nil
+	return a.enter(ctx, room, u)
 }
 
 // LeaveRoom removes the caller from a room. Leaving a public room one is
@@ -203,14 +196,7 @@ func (a *App) DirectMessage(ctx context.Context, u *chat.User, userID int64) (*c
 	}
 	// Opening a DM one has left comes back into it. Only the caller: the
 	// other person left on purpose and returns the same way.
-	added, err := a.rooms.AddMember(ctx, room.ID, u.ID, chat.RoleMember)
-	if err != nil {
-		return nil, err
-	}
-	if added {
-		a.notify.MemberJoined(ctx, room, *u)
-	}
-	return room, nil
+	return a.enter(ctx, room, u)
 }
 
 // MarkRead moves the caller's read marker forward to seq, or to the
@@ -248,4 +234,16 @@ func (a *App) findOtherUser(ctx context.Context, userID int64) (*chat.User, erro
 		return nil, chat.Invalid("user_id", "No such user.")
 	}
 	return other, err
+}
+
+// enter makes u a member of room and tells the room, unless u already was.
+func (a *App) enter(ctx context.Context, room *chat.Room, u *chat.User) (*chat.Room, error) {
+	added, err := a.rooms.AddMember(ctx, room.ID, u.ID, chat.RoleMember)
+	if err != nil {
+		return nil, err
+	}
+	if added {
+		a.notify.MemberJoined(ctx, room, *u)
+	}
+	return room, nil
 }

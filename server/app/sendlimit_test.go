@@ -8,13 +8,13 @@ import (
 
 	"github.com/parleychat/parley/server/app"
 	"github.com/parleychat/parley/server/chat"
-	"github.com/parleychat/parley/server/ratelimit"
+	"github.com/parleychat/parley/server/inmem"
 )
 
 func TestSendLimit(t *testing.T) {
 	const rate = 5
 	e := newEnv(t, func(o *app.Options) {
-		o.SendLimiter = ratelimit.NewMemory()
+		o.SendLimiter = inmem.NewLimiter()
 		o.SendRate = rate
 		o.SendWindow = time.Minute
 	})
@@ -61,7 +61,7 @@ func TestSendLimit(t *testing.T) {
 }
 
 func TestSendLimitDefault(t *testing.T) {
-	e := newEnv(t, func(o *app.Options) { o.SendLimiter = ratelimit.NewMemory() })
+	e := newEnv(t, func(o *app.Options) { o.SendLimiter = inmem.NewLimiter() })
 	ctx := context.Background()
 	u, _ := e.user(t)
 	room, err := e.app.CreateRoom(ctx, u, "general", "", chat.RoomPublic)

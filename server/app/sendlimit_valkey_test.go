@@ -7,24 +7,24 @@ import (
 	"time"
 
 	"github.com/parleychat/parley/server/app"
-	"github.com/parleychat/parley/server/cache/cachetest"
 	"github.com/parleychat/parley/server/chat"
-	"github.com/parleychat/parley/server/ratelimit"
+	"github.com/parleychat/parley/server/testenv"
+	"github.com/parleychat/parley/server/valkeystore"
 )
 
 // Two replicas on one Valkey share one user's budget: a client cannot
 // double it by sending through both.
 func TestSendLimitAcrossReplicas(t *testing.T) {
 	const rate = 4
-	client := cachetest.NewClient(t, cachetest.RedisAddr)
-	prefix := cachetest.Prefix(t, cachetest.RedisAddr)
+	client := testenv.NewClient(t, testenv.RedisAddr)
+	prefix := testenv.Prefix(t, testenv.RedisAddr)
 	e := newEnv(t, func(o *app.Options) {
-		o.SendLimiter = ratelimit.NewValkey(client, prefix)
+		o.SendLimiter = valkeystore.NewLimiter(client, prefix)
 		o.SendRate = rate
 		o.SendWindow = time.Minute
 	})
 	other := app.New(app.Options{Users: e.store, Sessions: e.store, Rooms: e.store, Messages: e.store,
-		Passwords: cheapPasswords, SendLimiter: ratelimit.NewValkey(client, prefix), SendRate: rate, SendWindow: time.Minute})
+		Passwords: cheapPasswords, SendLimiter: valkeystore.NewLimiter(client, prefix), SendRate: rate, SendWindow: time.Minute})
 	ctx := context.Background()
 	u, _ := e.user(t)
 	room, err := e.app.CreateRoom(ctx, u, "general", "", chat.RoomPublic)

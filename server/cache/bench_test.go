@@ -5,8 +5,8 @@ import (
 	"testing"
 
 	"github.com/parleychat/parley/server/cache"
-	"github.com/parleychat/parley/server/cache/cachetest"
 	"github.com/parleychat/parley/server/chat"
+	"github.com/parleychat/parley/server/testenv"
 )
 
 // BenchmarkHotReads compares the reads users repeat most, straight from
@@ -16,7 +16,7 @@ import (
 //
 //	go test -run '^$' -bench HotReads -benchtime 2s ./server/cache/
 func BenchmarkHotReads(b *testing.B) {
-	e := newEnv(b, "memory", cachetest.RedisAddr)
+	e := newEnv(b, "memory", testenv.RedisAddr)
 	user := e.user(b)
 	var rooms []*chat.Room
 	for i := range 10 {

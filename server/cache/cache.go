@@ -5,9 +5,9 @@
 // from, so an invalidation is one version bump that every replica sees at
 // once and a cached value never changes under its key.
 //
-// Two Cache implementations exist: Memory in this package (one replica, the
-// embedded default) and the Valkey one in package valkeycache (client-side
-// caching as L1, Valkey as L2). Both pass the suite in package cachetest.
+// Two Cache implementations exist: inmem.Cache (one replica, the embedded
+// default) and valkeystore.Cache (client-side caching as L1, Valkey as L2).
+// Both pass the suite in package cachetest.
 package cache
 
 import (

@@ -10,11 +10,11 @@ import (
 	"time"
 
 	"github.com/parleychat/parley/server/cache"
-	"github.com/parleychat/parley/server/cache/cachetest"
-	"github.com/parleychat/parley/server/cache/valkeycache"
 	"github.com/parleychat/parley/server/chat"
-	"github.com/parleychat/parley/server/pgtest"
+	"github.com/parleychat/parley/server/inmem"
 	"github.com/parleychat/parley/server/postgres"
+	"github.com/parleychat/parley/server/testenv"
+	"github.com/parleychat/parley/server/valkeystore"
 )
 
 // env is one PostgreSQL database and two Stores over it that share a cache
@@ -31,7 +31,7 @@ var caches = []string{"memory", "valkey"}
 // forEachCache runs fn once per Cache implementation.
 func forEachCache(t *testing.T, fn func(t *testing.T, e *env)) {
 	for _, name := range caches {
-		t.Run(name, func(t *testing.T) { fn(t, newEnv(t, name, cachetest.RedisAddr)) })
+		t.Run(name, func(t *testing.T) { fn(t, newEnv(t, name, testenv.RedisAddr)) })
 	}
 }
 
@@ -42,14 +42,14 @@ func newEnv(tb testing.TB, impl, redisAddr string) *env {
 
 func newEnvOpts(tb testing.TB, impl, redisAddr string, opts cache.Options) *env {
 	tb.Helper()
-	db, inner := pgtest.Open(tb)
+	db, inner := testenv.Open(tb)
 	return wrapEnv(tb, &env{db: db, inner: inner}, impl, redisAddr, opts)
 }
 
 // newEnvWithInner returns an env over e's database with a fresh cache.
 func newEnvWithInner(tb testing.TB, e *env, impl string) *env {
 	tb.Helper()
-	return wrapEnv(tb, &env{db: e.db, inner: e.inner}, impl, cachetest.RedisAddr,
+	return wrapEnv(tb, &env{db: e.db, inner: e.inner}, impl, testenv.RedisAddr,
 		cache.Options{Metrics: cache.NewMetrics(nil), Timeout: time.Second})
 }
 
@@ -58,12 +58,12 @@ func wrapEnv(tb testing.TB, e *env, impl, redisAddr string, opts cache.Options) 
 	inner := e.inner
 	switch impl {
 	case "memory":
-		c := cache.NewMemory(16<<20, opts.Metrics)
+		c := inmem.NewCache(16<<20, opts.Metrics)
 		e.a, e.b = cache.Wrap(inner, c, opts), cache.Wrap(inner, c, opts)
 	case "valkey":
-		prefix := cachetest.Prefix(tb, redisAddr)
-		ca := valkeycache.New(cachetest.NewClient(tb, redisAddr), valkeycache.Options{Prefix: prefix, Metrics: opts.Metrics})
-		cb := valkeycache.New(cachetest.NewClient(tb, redisAddr), valkeycache.Options{Prefix: prefix, Metrics: opts.Metrics})
+		prefix := testenv.Prefix(tb, redisAddr)
+		ca := valkeystore.NewCache(testenv.NewClient(tb, redisAddr), valkeystore.CacheOptions{Prefix: prefix, Metrics: opts.Metrics})
+		cb := valkeystore.NewCache(testenv.NewClient(tb, redisAddr), valkeystore.CacheOptions{Prefix: prefix, Metrics: opts.Metrics})
 		e.a, e.b = cache.Wrap(inner, ca, opts), cache.Wrap(inner, cb, opts)
 	default:
 		tb.Fatalf("unknown cache %q", impl)

@@ -1,12 +1,10 @@
 package cache
 
 import (
-	"container/list"
-	"hash/maphash"
-	"sync"
 	"time"
 
 	"github.com/parleychat/parley/server/chat"
+	"github.com/parleychat/parley/server/lru"
 )
 
 // DefaultLocalBytes bounds the decoded answers a Stores keeps in memory.
@@ -17,83 +15,38 @@ const localShards = 16
 // local keeps decoded answers by value key. A value never changes under its
 // key, so a decoded copy is exactly as fresh as the bytes it came from and
 // saves decoding them on every hit; each caller still gets its own copy.
+// A nil *local (a negative size) keeps nothing.
 type local struct {
-	seed   maphash.Seed
-	shards [localShards]localShard
-}
-
-type localShard struct {
-	mu       sync.Mutex
-	entries  map[string]*list.Element
-	lru      list.List
-	cost     int
-	maxCost  int
-	disabled bool
+	lru *lru.Cache[localEntry]
 }
 
 type localEntry struct {
-	key     string
-	val     any
-	err     error
-	cost    int
-	expires time.Time
+	val any
+	err error
 }
 
 func newLocal(maxBytes int) *local {
-	l := &local{seed: maphash.MakeSeed()}
-	for i := range l.shards {
-		l.shards[i].entries = map[string]*list.Element{}
-		l.shards[i].maxCost = maxBytes / localShards
-		l.shards[i].disabled = maxBytes < 0
+	if maxBytes < 0 {
+		return nil
 	}
-	return l
-}
-
-func (l *local) shard(key string) *localShard {
-	return &l.shards[maphash.String(l.seed, key)%localShards]
+	return &local{lru: lru.New[localEntry](localShards, maxBytes)}
 }
 
 func (l *local) get(key string) (any, error, bool) {
-	s := l.shard(key)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	el, ok := s.entries[key]
-	if !ok {
+	if l == nil {
 		return nil, nil, false
 	}
-	e := el.Value.(*localEntry)
-	if !time.Now().Before(e.expires) {
-		s.remove(el)
-		return nil, nil, false
-	}
-	s.lru.MoveToFront(el)
-	return e.val, e.err, true
+	e, ok := l.lru.Get(key)
+	return e.val, e.err, ok
 }
 
 // put keeps val (or the ENOTFOUND err) under key; cost approximates its
-// size by its encoded length.
+// size by its encoded length. An answer bigger than a shard is not kept.
 func (l *local) put(key string, val any, err error, cost int, ttl time.Duration) {
-	s := l.shard(key)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.disabled || cost > s.maxCost {
+	if l == nil || cost > l.lru.ShardCost() {
 		return
 	}
-	if el, ok := s.entries[key]; ok {
-		s.remove(el)
-	}
-	e := &localEntry{key: key, val: val, err: err, cost: cost + len(key) + 128, expires: time.Now().Add(ttl)}
-	s.entries[key] = s.lru.PushFront(e)
-	s.cost += e.cost
-	for s.cost > s.maxCost && s.lru.Len() > 0 {
-		s.remove(s.lru.Back())
-	}
-}
-
-func (s *localShard) remove(el *list.Element) {
-	e := s.lru.Remove(el).(*localEntry)
-	delete(s.entries, e.key)
-	s.cost -= e.cost
+	l.lru.Put(key, localEntry{val: val, err: err}, cost+len(key)+128, ttl)
 }
 
 // clone copies a decoded answer deeply enough that a caller changing its

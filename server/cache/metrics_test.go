@@ -8,9 +8,9 @@ import (
 	dto "github.com/prometheus/client_model/go"
 
 	"github.com/parleychat/parley/server/cache"
-	"github.com/parleychat/parley/server/cache/cachetest"
-	"github.com/parleychat/parley/server/cache/valkeycache"
 	"github.com/parleychat/parley/server/chat"
+	"github.com/parleychat/parley/server/testenv"
+	"github.com/parleychat/parley/server/valkeystore"
 )
 
 // TestMetrics checks that hits, misses and loads are counted per level and
@@ -19,9 +19,9 @@ func TestMetrics(t *testing.T) {
 	t.Run("OK", func(t *testing.T) {
 		reg := prometheus.NewRegistry()
 		m := cache.NewMetrics(reg)
-		base := newEnv(t, "memory", cachetest.RedisAddr)
-		c := valkeycache.New(cachetest.NewClient(t, cachetest.RedisAddr),
-			valkeycache.Options{Prefix: cachetest.Prefix(t, cachetest.RedisAddr), Metrics: m})
+		base := newEnv(t, "memory", testenv.RedisAddr)
+		c := valkeystore.NewCache(testenv.NewClient(t, testenv.RedisAddr),
+			valkeystore.CacheOptions{Prefix: testenv.Prefix(t, testenv.RedisAddr), Metrics: m})
 		s := cache.Wrap(base.inner, c, cache.Options{Metrics: m, LocalBytes: -1})
 		owner := base.user(t)
 		r := base.room(t, owner, chat.RoomPublic)
@@ -50,7 +50,7 @@ func TestMetrics(t *testing.T) {
 		}
 	})
 	t.Run("OKCallerGaveUp", func(t *testing.T) {
-		e := newEnv(t, "valkey", cachetest.RedisAddr)
+		e := newEnv(t, "valkey", testenv.RedisAddr)
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
 		if _, err := e.a.FindRoom(ctx, 1); err == nil {

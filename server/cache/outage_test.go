@@ -9,17 +9,16 @@ import (
 	"time"
 
 	"github.com/parleychat/parley/server/cache"
-	"github.com/parleychat/parley/server/cache/cachetest"
-	"github.com/parleychat/parley/server/cache/valkeycache"
 	"github.com/parleychat/parley/server/chat"
-	"github.com/parleychat/parley/server/pgtest"
+	"github.com/parleychat/parley/server/testenv"
+	"github.com/parleychat/parley/server/valkeystore"
 )
 
 // TestValkeyRestart stops Valkey under two warm replicas, writes while it is
 // down, starts it again empty, and checks that every answer stays what
 // PostgreSQL holds and that the cache comes back by itself.
 func TestValkeyRestart(t *testing.T) {
-	srv := cachetest.StartServer(t)
+	srv := testenv.StartRedis(t)
 	logs := &countingHandler{}
 	e := newEnvOpts(t, "valkey", srv.Addr, cache.Options{Logger: slog.New(logs), Timeout: time.Second})
 	owner, member := e.user(t), e.user(t)
@@ -123,11 +122,11 @@ func (f *flakyCache) Bump(ctx context.Context, ttl time.Duration, keys ...string
 // cache, and that once it reaches Valkey again it retires every cached
 // answer (on all replicas) before using the cache again.
 func TestLostBump(t *testing.T) {
-	db, inner := pgtest.Open(t)
-	prefix := cachetest.Prefix(t, cachetest.RedisAddr)
-	flaky := &flakyCache{Cache: valkeycache.New(cachetest.NewClient(t, cachetest.RedisAddr), valkeycache.Options{Prefix: prefix})}
+	db, inner := testenv.Open(t)
+	prefix := testenv.Prefix(t, testenv.RedisAddr)
+	flaky := &flakyCache{Cache: valkeystore.NewCache(testenv.NewClient(t, testenv.RedisAddr), valkeystore.CacheOptions{Prefix: prefix})}
 	a := cache.Wrap(inner, flaky, cache.Options{})
-	b := cache.Wrap(inner, valkeycache.New(cachetest.NewClient(t, cachetest.RedisAddr), valkeycache.Options{Prefix: prefix}), cache.Options{})
+	b := cache.Wrap(inner, valkeystore.NewCache(testenv.NewClient(t, testenv.RedisAddr), valkeystore.CacheOptions{Prefix: prefix}), cache.Options{})
 	e := &env{db: db, inner: inner, a: a, b: b}
 	owner := e.user(t)
 	r := e.room(t, owner, chat.RoomPublic)

@@ -2,7 +2,6 @@ package clustertest_test
 
 import (
 	"bufio"
-	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -13,13 +12,21 @@ import (
 	"testing"
 	"time"
 
-	"github.com/parleychat/parley/server/pgtest"
-	"github.com/valkey-io/valkey-go"
+	"github.com/parleychat/parley/server/testenv"
 )
 
-// testValkey is the shared Redis/Valkey server; tests stay apart through
-// their own key prefix.
-const testValkey = "127.0.0.1:6379"
+// replicaEnv is what every replica a test starts runs with.
+var replicaEnv = []string{
+	"PARLEY_LOG_LEVEL=warn",
+	// The database server is shared: a few connections per replica.
+	"PARLEY_DB_MAX_OPEN=4",
+	"PARLEY_DB_MAX_IDLE=4",
+	"PARLEY_SHUTDOWN_TIMEOUT=5s",
+	// Cheap password hashing keeps sign-ups fast; strength is not
+	// what these tests are about.
+	"PARLEY_ARGON2_MEMORY_KIB=1024",
+	"PARLEY_ARGON2_TIME=1",
+}
 
 // cluster is scripts/cluster running N replicas and nginx for one test.
 type cluster struct {
@@ -27,7 +34,7 @@ type cluster struct {
 	dir      string // CLUSTER_DIR: logs and pid files
 	replicas int
 	basePort int // replica i (from 1) listens on basePort+i-1
-	proc     *process
+	proc     *testenv.Process
 }
 
 // replicaURL addresses replica i (from 1) directly, bypassing nginx.
@@ -41,23 +48,22 @@ func (c *cluster) replicaURL(i int) string {
 // exits 0 leaves the others running.
 func startCluster(tb testing.TB, replicas int, keepDrained bool) *cluster {
 	tb.Helper()
-	bin := requireParley(tb)
+	bin := testenv.Parley(tb)
 	// Cleanups run last-registered first: the database and the keys go
 	// after the processes that use them have stopped.
-	dsn := pgtest.NewDatabase(tb)
-	prefix := fmt.Sprintf("parley-clustertest:%d:%d:", os.Getpid(), time.Now().UnixNano())
-	cleanValkey(tb, prefix)
+	dsn := testenv.NewDatabase(tb)
+	prefix := testenv.Prefix(tb, testenv.RedisAddr)
 
 	dir := sharedTempDir(tb)
-	nginxPort := freePort(tb)
-	basePort := freePortRange(tb, replicas)
+	nginxPort := testenv.FreePort(tb)
+	basePort := testenv.FreePortRange(tb, replicas)
 	out, err := os.Create(filepath.Join(dir, "cluster.log"))
 	if err != nil {
 		tb.Fatal(err)
 	}
 	defer out.Close()
 
-	cmd := exec.Command(filepath.Join(repoRoot(), "scripts", "cluster"))
+	cmd := exec.Command(filepath.Join(testenv.RepoRoot(), "scripts", "cluster"))
 	cmd.Env = append(os.Environ(),
 		"PARLEY_BIN="+bin,
 		"CLUSTER_DIR="+dir,
@@ -68,21 +74,13 @@ func startCluster(tb testing.TB, replicas int, keepDrained bool) *cluster {
 		"CLUSTER_STOP_TIMEOUT=15",
 		"NGINX_WORKERS=1",
 		"DATABASE_URL="+dsn,
-		"VALKEY_URL=redis://"+testValkey+"/0",
+		"VALKEY_URL=redis://"+testenv.RedisAddr+"/0",
 		"PARLEY_KEY_PREFIX="+prefix,
-		"PARLEY_LOG_LEVEL=warn",
-		// The database server is shared: a few connections per replica.
-		"PARLEY_DB_MAX_OPEN=4",
-		"PARLEY_DB_MAX_IDLE=4",
-		"PARLEY_SHUTDOWN_TIMEOUT=5s",
-		// Cheap password hashing keeps sign-ups fast; strength is not
-		// what this test is about.
-		"PARLEY_ARGON2_MEMORY_KIB=1024",
-		"PARLEY_ARGON2_TIME=1",
 		// Test users sign up by the dozen from a few addresses; the
 		// per-address limits have tests of their own.
 		"PARLEY_REGISTER_RATE=0",
 	)
+	cmd.Env = append(cmd.Env, replicaEnv...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		tb.Fatal(err)
@@ -101,7 +99,7 @@ func startCluster(tb testing.TB, replicas int, keepDrained bool) *cluster {
 			c.dumpLogs(tb)
 		}
 	})
-	c.proc = startProcess(tb, cmd, 30*time.Second)
+	c.proc = testenv.RunProcess(tb, cmd, 30*time.Second)
 
 	ready := make(chan string, 1)
 	go func() { // ends when the script closes its stdout, i.e. exits
@@ -117,8 +115,8 @@ func startCluster(tb testing.TB, replicas int, keepDrained bool) *cluster {
 	}()
 	select {
 	case c.url = <-ready:
-	case <-c.proc.done:
-		tb.Fatalf("scripts/cluster exited before it was ready: %v", c.proc.err)
+	case <-c.proc.Done():
+		tb.Fatalf("scripts/cluster exited before it was ready: %v", c.proc.Err())
 	case <-time.After(90 * time.Second):
 		tb.Fatal("scripts/cluster not ready after 90s")
 	}
@@ -186,36 +184,4 @@ func (c *cluster) dumpLogs(tb testing.TB) {
 		}
 		tb.Logf("--- %s (tail)\n%s", filepath.Base(f), b)
 	}
-}
-
-// cleanValkey checks that Valkey answers and deletes the test's keys when
-// the test ends.
-func cleanValkey(tb testing.TB, prefix string) {
-	tb.Helper()
-	client, err := valkey.NewClient(valkey.ClientOption{InitAddress: []string{testValkey}, DisableCache: true})
-	if err != nil {
-		tb.Fatalf("valkey at %s: %v", testValkey, err)
-	}
-	tb.Cleanup(func() {
-		defer client.Close()
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		var cursor uint64
-		for {
-			e, err := client.Do(ctx, client.B().Scan().Cursor(cursor).Match(prefix+"*").Count(500).Build()).AsScanEntry()
-			if err != nil {
-				tb.Errorf("valkey: scan %s*: %v", prefix, err)
-				return
-			}
-			if len(e.Elements) > 0 {
-				if err := client.Do(ctx, client.B().Del().Key(e.Elements...).Build()).Error(); err != nil {
-					tb.Errorf("valkey: delete test keys: %v", err)
-					return
-				}
-			}
-			if cursor = e.Cursor; cursor == 0 {
-				return
-			}
-		}
-	})
 }

@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"go.yaml.in/yaml/v2"
+
+	"github.com/parleychat/parley/server/testenv"
 )
 
 // composeFile is the part of the Compose specification Parley relies on.
@@ -46,7 +48,7 @@ type composeService struct {
 
 func loadCompose(tb testing.TB) composeFile {
 	tb.Helper()
-	raw, err := os.ReadFile(filepath.Join(repoRoot(), "docker-compose.yml"))
+	raw, err := os.ReadFile(filepath.Join(testenv.RepoRoot(), "docker-compose.yml"))
 	if err != nil {
 		tb.Fatalf("read docker-compose.yml: %v", err)
 	}
@@ -96,7 +98,7 @@ func TestCompose(t *testing.T) {
 		}
 		if parley.Build == "" {
 			t.Error("parley has no build context")
-		} else if _, err := os.Stat(filepath.Join(repoRoot(), parley.Build, "Dockerfile")); err != nil {
+		} else if _, err := os.Stat(filepath.Join(testenv.RepoRoot(), parley.Build, "Dockerfile")); err != nil {
 			t.Errorf("parley build context has no Dockerfile: %v", err)
 		}
 		env := parley.Environment
@@ -126,7 +128,7 @@ func TestCompose(t *testing.T) {
 				continue
 			}
 			mounted[parts[1]] = parts[0]
-			if _, err := os.Stat(filepath.Join(repoRoot(), parts[0])); err != nil {
+			if _, err := os.Stat(filepath.Join(testenv.RepoRoot(), parts[0])); err != nil {
 				t.Errorf("nginx mounts %q, which does not exist: %v", parts[0], err)
 			}
 		}
@@ -163,7 +165,7 @@ func TestCompose(t *testing.T) {
 	})
 
 	t.Run("OKDockerfileStages", func(t *testing.T) {
-		raw, err := os.ReadFile(filepath.Join(repoRoot(), "Dockerfile"))
+		raw, err := os.ReadFile(filepath.Join(testenv.RepoRoot(), "Dockerfile"))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/parleychat/parley/server/testenv"
 )
 
 const brotliModule = "/usr/lib/nginx/modules/ngx_http_brotli_static_module.so"
@@ -21,7 +23,7 @@ func renderCluster(tb testing.TB, env ...string) (conf, prefix string) {
 	if err := os.Mkdir(prefix, 0o755); err != nil {
 		tb.Fatal(err)
 	}
-	cmd := exec.Command(filepath.Join(repoRoot(), "scripts", "cluster"), "render")
+	cmd := exec.Command(filepath.Join(testenv.RepoRoot(), "scripts", "cluster"), "render")
 	cmd.Env = append(os.Environ(), "CLUSTER_DIR="+dir)
 	cmd.Env = append(cmd.Env, env...)
 	out, err := cmd.Output()
@@ -138,7 +140,7 @@ func TestNginxConfig(t *testing.T) {
 	})
 
 	t.Run("ErrBadBodyLimit", func(t *testing.T) {
-		cmd := exec.Command(filepath.Join(repoRoot(), "nginx", "render.sh"))
+		cmd := exec.Command(filepath.Join(testenv.RepoRoot(), "nginx", "render.sh"))
 		cmd.Env = append(os.Environ(), "NGINX_UPSTREAMS=127.0.0.1:1", "NGINX_PREFIX="+t.TempDir(), "NGINX_BODY_LIMIT=1m; evil")
 		out, err := cmd.CombinedOutput()
 		if err == nil || !strings.Contains(string(out), "NGINX_BODY_LIMIT") {
@@ -147,7 +149,7 @@ func TestNginxConfig(t *testing.T) {
 	})
 
 	t.Run("ErrNoUpstreams", func(t *testing.T) {
-		cmd := exec.Command(filepath.Join(repoRoot(), "nginx", "render.sh"))
+		cmd := exec.Command(filepath.Join(testenv.RepoRoot(), "nginx", "render.sh"))
 		cmd.Env = append(os.Environ(), "NGINX_UPSTREAMS=", "NGINX_PREFIX="+t.TempDir())
 		out, err := cmd.CombinedOutput()
 		if err == nil {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,13 +11,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/parleychat/parley/server/pgtest"
+	"github.com/parleychat/parley/server/testenv"
 )
 
 // renderNginx runs nginx/render.sh with env and writes the config into dir.
 func renderNginx(tb testing.TB, dir string, env map[string]string) string {
 	tb.Helper()
-	cmd := exec.Command(filepath.Join(repoRoot(), "nginx", "render.sh"))
+	cmd := exec.Command(filepath.Join(testenv.RepoRoot(), "nginx", "render.sh"))
 	cmd.Env = os.Environ()
 	for k, v := range env {
 		cmd.Env = append(cmd.Env, k+"="+v)
@@ -64,7 +63,7 @@ func nginxTest(tb testing.TB, prefix, conf string) error {
 func startNginx(tb testing.TB, upstreams []string, extra map[string]string) string {
 	tb.Helper()
 	prefix := sharedTempDir(tb)
-	port := freePort(tb)
+	port := testenv.FreePort(tb)
 	env := map[string]string{
 		"NGINX_UPSTREAMS": strings.Join(upstreams, " "),
 		"NGINX_LISTEN":    fmt.Sprintf("127.0.0.1:%d", port),
@@ -85,7 +84,7 @@ func startNginx(tb testing.TB, upstreams []string, extra map[string]string) stri
 	defer logs.Close()
 	cmd := exec.Command(nginxBinary(tb), "-p", prefix, "-c", conf, "-g", "daemon off;")
 	cmd.Stdout, cmd.Stderr = logs, logs
-	p := startProcess(tb, cmd, 10*time.Second)
+	p := testenv.RunProcess(tb, cmd, 10*time.Second)
 	base := fmt.Sprintf("http://127.0.0.1:%d", port)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -94,7 +93,7 @@ func startNginx(tb testing.TB, upstreams []string, extra map[string]string) stri
 			c.Close()
 			break
 		}
-		if p.exited() || ctx.Err() != nil {
+		if p.Exited() || ctx.Err() != nil {
 			out, _ := os.ReadFile(filepath.Join(prefix, "stderr.log"))
 			errLog, _ := os.ReadFile(filepath.Join(prefix, "error.log"))
 			tb.Fatalf("nginx did not start:\n%s%s", out, errLog)
@@ -116,43 +115,14 @@ func startNginx(tb testing.TB, upstreams []string, extra map[string]string) stri
 // nginx's base URL.
 func startParleyBehindNginx(tb testing.TB, env ...string) string {
 	tb.Helper()
-	bin := requireParley(tb)
-	dsn := pgtest.NewDatabase(tb)
-	addr := fmt.Sprintf("127.0.0.1:%d", freePort(tb))
-	dir := sharedTempDir(tb)
-	logs, err := os.Create(filepath.Join(dir, "parley.log"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer logs.Close()
-	cmd := exec.Command(bin)
-	cmd.Env = append(os.Environ(),
-		"PARLEY_ADDR="+addr,
-		"PARLEY_INSTANCE=behind-nginx",
-		"DATABASE_URL="+dsn,
-		"VALKEY_URL=",
-		"PARLEY_TRUSTED_PROXIES=127.0.0.1",
-		"PARLEY_LOG_LEVEL=warn",
-		"PARLEY_DB_MAX_OPEN=4",
-		"PARLEY_DB_MAX_IDLE=4",
-		"PARLEY_SHUTDOWN_TIMEOUT=5s",
-		"PARLEY_ARGON2_MEMORY_KIB=1024",
-		"PARLEY_ARGON2_TIME=1",
-	)
-	cmd.Env = append(cmd.Env, env...)
-	cmd.Stdout, cmd.Stderr = logs, logs
-	p := startProcess(tb, cmd, 15*time.Second)
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	if err := waitHTTP(ctx, http.DefaultClient, "http://"+addr+"/readyz"); err != nil || p.exited() {
-		out, _ := os.ReadFile(filepath.Join(dir, "parley.log"))
-		tb.Fatalf("parley not ready at %s: %v\n%s", addr, err, out)
-	}
-	tb.Cleanup(func() {
-		if tb.Failed() {
-			out, _ := os.ReadFile(filepath.Join(dir, "parley.log"))
-			tb.Logf("parley log:\n%s", out)
-		}
+	srv := testenv.RunServer(tb, testenv.ServerOptions{
+		Binary: testenv.Parley(tb),
+		Env: append(append([]string{
+			"PARLEY_INSTANCE=behind-nginx",
+			"VALKEY_URL=",
+			"PARLEY_TRUSTED_PROXIES=127.0.0.1",
+		}, replicaEnv...), env...),
+		Grace: 15 * time.Second,
 	})
-	return startNginx(tb, []string{addr}, nil)
+	return startNginx(tb, []string{srv.Addr}, nil)
 }

@@ -1,6 +1,7 @@
 package clustertest_test
 
 import (
+	"context"
 	"syscall"
 	"testing"
 	"time"
@@ -15,9 +16,8 @@ func TestClusterScript(t *testing.T) {
 		for _, name := range c.names() {
 			pids[name] = c.pid(t, name)
 		}
-		c.proc.stop(t, 30*time.Second)
-		if c.proc.err != nil {
-			t.Errorf("scripts/cluster exited with %v after SIGTERM, want status 0", c.proc.err)
+		if err := c.proc.Stop(context.Background(), 30*time.Second); err != nil {
+			t.Errorf("scripts/cluster exited with %v after SIGTERM, want status 0", err)
 		}
 		for name, pid := range pids {
 			if syscall.Kill(pid, 0) == nil {
@@ -33,11 +33,11 @@ func TestClusterScript(t *testing.T) {
 			t.Fatal(err)
 		}
 		select {
-		case <-c.proc.done:
+		case <-c.proc.Done():
 		case <-time.After(30 * time.Second):
 			t.Fatal("scripts/cluster still running 30s after a replica died")
 		}
-		if c.proc.err == nil {
+		if c.proc.Err() == nil {
 			t.Error("scripts/cluster exited 0 after a replica crashed, want a failure status")
 		}
 		if syscall.Kill(nginx, 0) == nil {

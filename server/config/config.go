@@ -11,6 +11,13 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/parleychat/parley/server/app"
+	"github.com/parleychat/parley/server/cache"
+	"github.com/parleychat/parley/server/hub"
+	"github.com/parleychat/parley/server/postgres"
+	"github.com/parleychat/parley/server/ratelimit"
+	"github.com/parleychat/parley/server/web"
 )
 
 // Config is every setting of a parley process.
@@ -88,9 +95,14 @@ type Config struct {
 const DefaultDatabaseURL = "postgres://postgres@127.0.0.1:5432/parley?sslmode=disable"
 
 // Load reads the configuration from getenv (os.Getenv in production).
+// Where a package has its own default, that default is the one used here,
+// so the two cannot drift apart; the rest are Parley's deployment choices.
 func Load(getenv func(string) string) (*Config, error) {
 	r := reader{getenv: getenv}
 	host, _ := os.Hostname()
+	ws := hub.DefaultOptions()
+	ttl := cache.DefaultTTLs
+	pw := app.DefaultPasswordParams
 	c := &Config{
 		Addr:            r.str("PARLEY_ADDR", "127.0.0.1:8080"),
 		Instance:        r.str("PARLEY_INSTANCE", host),
@@ -102,50 +114,50 @@ func Load(getenv func(string) string) (*Config, error) {
 		TrustedProxies:  r.list("PARLEY_TRUSTED_PROXIES"),
 		LogLevel:        r.level("PARLEY_LOG_LEVEL", slog.LevelInfo),
 
-		DBMaxOpen:         r.intIn("PARLEY_DB_MAX_OPEN", 20, 1, 1000),
-		DBMaxIdle:         r.intIn("PARLEY_DB_MAX_IDLE", 20, 0, 1000),
-		DBConnMaxLifetime: r.duration("PARLEY_DB_CONN_MAX_LIFETIME", 30*time.Minute),
-		DBConnMaxIdleTime: r.duration("PARLEY_DB_CONN_MAX_IDLE_TIME", 5*time.Minute),
-		GroupCommitBatch:  r.intIn("PARLEY_GROUP_COMMIT_BATCH", 256, 1, 4096),
-		GroupCommitters:   r.intIn("PARLEY_GROUP_COMMITTERS", 4, 1, 64),
+		DBMaxOpen:         r.intIn("PARLEY_DB_MAX_OPEN", postgres.DefaultMaxOpenConns, 1, 1000),
+		DBMaxIdle:         r.intIn("PARLEY_DB_MAX_IDLE", postgres.DefaultMaxOpenConns, 0, 1000),
+		DBConnMaxLifetime: r.duration("PARLEY_DB_CONN_MAX_LIFETIME", postgres.DefaultConnMaxLifetime),
+		DBConnMaxIdleTime: r.duration("PARLEY_DB_CONN_MAX_IDLE_TIME", postgres.DefaultConnMaxIdleTime),
+		GroupCommitBatch:  r.intIn("PARLEY_GROUP_COMMIT_BATCH", postgres.DefaultMaxBatch, 1, 4096),
+		GroupCommitters:   r.intIn("PARLEY_GROUP_COMMITTERS", postgres.DefaultCommitters, 1, 64),
 
-		BodyLimit:       r.intIn("PARLEY_BODY_LIMIT", 64<<10, 1<<10, 16<<20),
+		BodyLimit:       r.intIn("PARLEY_BODY_LIMIT", web.DefaultBodyLimit, 1<<10, 16<<20),
 		ShutdownTimeout: r.duration("PARLEY_SHUTDOWN_TIMEOUT", 15*time.Second),
-		SessionTTL:      r.duration("PARLEY_SESSION_TTL", 30*24*time.Hour),
-		Argon2MemoryKiB: r.intIn("PARLEY_ARGON2_MEMORY_KIB", 19*1024, 1024, 4<<20),
-		Argon2Time:      r.intIn("PARLEY_ARGON2_TIME", 2, 1, 20),
+		SessionTTL:      r.duration("PARLEY_SESSION_TTL", app.DefaultSessionTTL),
+		Argon2MemoryKiB: r.intIn("PARLEY_ARGON2_MEMORY_KIB", int(pw.MemoryKiB), 1024, 4<<20),
+		Argon2Time:      r.intIn("PARLEY_ARGON2_TIME", int(pw.Time), 1, 20),
 		AuthRate:        r.intIn("PARLEY_AUTH_RATE", 60, 0, 1_000_000),
 		RegisterRate:    r.intIn("PARLEY_REGISTER_RATE", 10, 0, 1_000_000),
 		SignInFailures:  r.intIn("PARLEY_SIGNIN_FAILURES", 5, 0, 1000),
-		SignInMaxDelay:  r.duration("PARLEY_SIGNIN_MAX_DELAY", 15*time.Minute),
+		SignInMaxDelay:  r.duration("PARLEY_SIGNIN_MAX_DELAY", ratelimit.DefaultSignInMaxDelay),
 		AnonRate:        r.intIn("PARLEY_ANON_RATE", 600, 0, 1_000_000),
 		FormRate:        r.intIn("PARLEY_FORM_RATE", 30, 0, 1_000_000),
-		SendRate:        r.intIn("PARLEY_SEND_RATE", 30, 0, 1_000_000),
-		SendWindow:      r.duration("PARLEY_SEND_WINDOW", 10*time.Second),
+		SendRate:        r.intIn("PARLEY_SEND_RATE", app.DefaultSendRate, 0, 1_000_000),
+		SendWindow:      r.duration("PARLEY_SEND_WINDOW", app.DefaultSendWindow),
 
 		SessionPruneInterval: r.duration("PARLEY_SESSION_PRUNE_INTERVAL", time.Hour),
 
-		WSPingInterval:         r.duration("PARLEY_WS_PING_INTERVAL", 25*time.Second),
-		WSPongTimeout:          r.duration("PARLEY_WS_PONG_TIMEOUT", 60*time.Second),
-		WSWriteTimeout:         r.duration("PARLEY_WS_WRITE_TIMEOUT", 10*time.Second),
-		WSReadLimit:            r.intIn("PARLEY_WS_READ_LIMIT", 16<<10, 512, 1<<20),
-		WSQueueSize:            r.intIn("PARLEY_WS_QUEUE", 256, 8, 1<<16),
-		WSCompression:          r.boolean("PARLEY_WS_COMPRESSION", true),
-		WSCompressionThreshold: r.intIn("PARLEY_WS_COMPRESSION_THRESHOLD", 1024, 0, 1<<20),
-		WSSendRate:             r.floatIn("PARLEY_WS_SEND_RATE", 10, 0.1, 100000),
-		WSSendBurst:            r.intIn("PARLEY_WS_SEND_BURST", 20, 1, 100000),
-		WSMaxSocketsPerUser:    r.intIn("PARLEY_WS_MAX_SOCKETS_PER_USER", 20, 0, 100000),
-		WSRecheckInterval:      r.duration("PARLEY_WS_RECHECK_INTERVAL", 30*time.Second),
+		WSPingInterval:         r.duration("PARLEY_WS_PING_INTERVAL", ws.PingInterval),
+		WSPongTimeout:          r.duration("PARLEY_WS_PONG_TIMEOUT", ws.PongTimeout),
+		WSWriteTimeout:         r.duration("PARLEY_WS_WRITE_TIMEOUT", ws.WriteTimeout),
+		WSReadLimit:            r.intIn("PARLEY_WS_READ_LIMIT", int(ws.ReadLimit), 512, 1<<20),
+		WSQueueSize:            r.intIn("PARLEY_WS_QUEUE", ws.QueueSize, 8, 1<<16),
+		WSCompression:          r.boolean("PARLEY_WS_COMPRESSION", ws.Compression),
+		WSCompressionThreshold: r.intIn("PARLEY_WS_COMPRESSION_THRESHOLD", ws.CompressionThreshold, 0, 1<<20),
+		WSSendRate:             r.floatIn("PARLEY_WS_SEND_RATE", ws.SendRate, 0.1, 100000),
+		WSSendBurst:            r.intIn("PARLEY_WS_SEND_BURST", ws.SendBurst, 1, 100000),
+		WSMaxSocketsPerUser:    r.intIn("PARLEY_WS_MAX_SOCKETS_PER_USER", ws.MaxSocketsPerUser, 0, 100000),
+		WSRecheckInterval:      r.duration("PARLEY_WS_RECHECK_INTERVAL", ws.RecheckInterval),
 
 		Cache:           r.onOff("PARLEY_CACHE", true),
 		CacheStrict:     r.boolean("PARLEY_CACHE_STRICT", false),
-		CacheTTLPublic:  r.duration("PARLEY_CACHE_TTL_PUBLIC", time.Minute),
-		CacheTTLRoom:    r.duration("PARLEY_CACHE_TTL_ROOM", 10*time.Minute),
-		CacheTTLMember:  r.duration("PARLEY_CACHE_TTL_MEMBERSHIP", 10*time.Minute),
-		CacheTTLUser:    r.duration("PARLEY_CACHE_TTL_USER", 10*time.Minute),
-		CacheTTLPage:    r.duration("PARLEY_CACHE_TTL_PAGE", 5*time.Minute),
-		CacheTTLHistory: r.duration("PARLEY_CACHE_TTL_HISTORY", time.Hour),
-		CacheTTLSession: r.duration("PARLEY_CACHE_TTL_SESSION", time.Minute),
+		CacheTTLPublic:  r.duration("PARLEY_CACHE_TTL_PUBLIC", ttl.Public),
+		CacheTTLRoom:    r.duration("PARLEY_CACHE_TTL_ROOM", ttl.Room),
+		CacheTTLMember:  r.duration("PARLEY_CACHE_TTL_MEMBERSHIP", ttl.Membership),
+		CacheTTLUser:    r.duration("PARLEY_CACHE_TTL_USER", ttl.User),
+		CacheTTLPage:    r.duration("PARLEY_CACHE_TTL_PAGE", ttl.Page),
+		CacheTTLHistory: r.duration("PARLEY_CACHE_TTL_HISTORY", ttl.History),
+		CacheTTLSession: r.duration("PARLEY_CACHE_TTL_SESSION", ttl.Session),
 
 		Pprof: r.boolean("PARLEY_PPROF", false),
 	}

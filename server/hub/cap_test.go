@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/parleychat/parley/server/hub"
+	"github.com/parleychat/parley/server/testenv"
 )
 
 // closeTooMany is the documented close code of a socket over the per-user
@@ -55,7 +56,7 @@ func TestSocketCap(t *testing.T) {
 		}
 	})
 	t.Run("ErrTooManyAcrossReplicas", func(t *testing.T) {
-		rs := cluster(t, 2, sharedRedis, hub.Options{MaxSocketsPerUser: 2})
+		rs := cluster(t, 2, testenv.RedisAddr, hub.Options{MaxSocketsPerUser: 2})
 		_, token := newUser(t, rs[0].App)
 		dial(t, rs[0].URL, token).next(wait, "ready")
 		dial(t, rs[1].URL, token).next(wait, "ready")

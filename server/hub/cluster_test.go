@@ -11,11 +11,12 @@ import (
 
 	"github.com/parleychat/parley/server/chat"
 	"github.com/parleychat/parley/server/hub"
+	"github.com/parleychat/parley/server/testenv"
 )
 
 func TestReplicas(t *testing.T) {
 	t.Run("OK", func(t *testing.T) {
-		rs := cluster(t, 2, sharedRedis, hub.Options{})
+		rs := cluster(t, 2, testenv.RedisAddr, hub.Options{})
 		alice, ta := newUser(t, rs[0].App)
 		bob, tb := newUser(t, rs[0].App)
 		room := newRoom(t, rs[0].App, alice, chat.RoomPrivate, bob)
@@ -86,7 +87,7 @@ func TestManyClients(t *testing.T) {
 		// Under the race detector on a busy box a commit's notify can trail
 		// the next one by seconds; waiting that long keeps live delivery in
 		// order without resumes (the check below holds either way).
-		rs := cluster(t, replicas, sharedRedis, hub.Options{SendRate: 1000, SendBurst: 1000, QueueSize: 1024, ReorderWait: 3 * time.Second})
+		rs := cluster(t, replicas, testenv.RedisAddr, hub.Options{SendRate: 1000, SendBurst: 1000, QueueSize: 1024, ReorderWait: 3 * time.Second})
 		a := rs[0].App
 		users := make([]*chat.User, clients)
 		tokens := make([]string, clients)

@@ -63,7 +63,7 @@ type conn struct {
 	started bool
 
 	// Owned by the reader goroutine.
-	limiter tokenBucket
+	limiter sendLimiter
 	typing  map[int64]time.Time
 }
 

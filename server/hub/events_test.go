@@ -7,11 +7,12 @@ import (
 
 	"github.com/parleychat/parley/server/chat"
 	"github.com/parleychat/parley/server/hub"
+	"github.com/parleychat/parley/server/testenv"
 )
 
 func TestMembership(t *testing.T) {
 	t.Run("OK", func(t *testing.T) {
-		rs := cluster(t, 2, sharedRedis, hub.Options{})
+		rs := cluster(t, 2, testenv.RedisAddr, hub.Options{})
 		ctx := context.Background()
 		alice, ta := newUser(t, rs[0].App)
 		bob, tb := newUser(t, rs[0].App)
@@ -68,7 +69,7 @@ func TestMembership(t *testing.T) {
 
 func TestPresence(t *testing.T) {
 	t.Run("OK", func(t *testing.T) {
-		rs := cluster(t, 2, sharedRedis, hub.Options{})
+		rs := cluster(t, 2, testenv.RedisAddr, hub.Options{})
 		ctx := context.Background()
 		alice, ta := newUser(t, rs[0].App)
 		bob, tb := newUser(t, rs[0].App)

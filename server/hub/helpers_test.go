@@ -22,8 +22,8 @@ import (
 	"github.com/parleychat/parley/server/app"
 	"github.com/parleychat/parley/server/chat"
 	"github.com/parleychat/parley/server/hub"
-	"github.com/parleychat/parley/server/pgtest"
 	"github.com/parleychat/parley/server/postgres"
+	"github.com/parleychat/parley/server/testenv"
 )
 
 // replica is one parley "process" of a test: the real app over its own
@@ -38,9 +38,9 @@ type replica struct {
 
 // newReplica starts a replica on the database dsn. o's Broker and Presence
 // choose how it reaches the others.
-func newReplica(tb testing.TB, dsn string, o hub.Options) *replica {
+func newReplica(tb testing.TB, dsn string, o hub.Options, wrap ...func(*app.App) hub.Chat) *replica {
 	tb.Helper()
-	_, store := pgtest.OpenURL(tb, dsn, postgres.StoreOptions{})
+	_, store := testenv.OpenURL(tb, dsn, postgres.StoreOptions{})
 	a := app.New(app.Options{
 		Users: store, Sessions: store, Rooms: store, Messages: store,
 		Passwords: app.PasswordParams{MemoryKiB: 64, Time: 1, Threads: 1},
@@ -70,7 +70,7 @@ func newReplica(tb testing.TB, dsn string, o hub.Options) *replica {
 		c.Locals(hub.UserLocal, u)
 		c.Locals(hub.SessionLocal, sess)
 		return c.Next()
-	}, h.Handler(a))
+	}, h.Handler(chatFor(a, wrap)))
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		tb.Fatal(err)
@@ -103,6 +103,14 @@ func chatErrorStatus(c *fiber.Ctx, err error) error {
 	default:
 		return fiber.DefaultErrorHandler(c, err)
 	}
+}
+
+// chatFor is what the socket talks to: the app, or what a test wraps it in.
+func chatFor(a *app.App, wrap []func(*app.App) hub.Chat) hub.Chat {
+	if len(wrap) > 0 {
+		return wrap[0](a)
+	}
+	return a
 }
 
 // quietLog keeps expected warnings (a Redis stopped on purpose) out of the

@@ -11,14 +11,14 @@ import (
 
 	"github.com/parleychat/parley/server/chat"
 	"github.com/parleychat/parley/server/hub"
-	"github.com/parleychat/parley/server/pgtest"
+	"github.com/parleychat/parley/server/testenv"
 )
 
 const wait = 5 * time.Second
 
 func single(t *testing.T, o hub.Options) *replica {
 	t.Helper()
-	return newReplica(t, pgtest.NewDatabase(t), o)
+	return newReplica(t, testenv.NewDatabase(t), o)
 }
 
 func TestConnect(t *testing.T) {

@@ -7,15 +7,16 @@ import (
 
 	"github.com/parleychat/parley/server/chat"
 	"github.com/parleychat/parley/server/hub"
+	"github.com/parleychat/parley/server/testenv"
 )
 
 // TestLeaveLost checks that delivery follows membership even when the
 // event announcing a leave never reached the leaver's replica.
 func TestLeaveLost(t *testing.T) {
 	t.Run("ErrBrokerOutage", func(t *testing.T) {
-		redis := startRedis(t)
+		redis := testenv.StartRedis(t)
 		// No periodic re-check during the test: the reconnect must do it.
-		rs := cluster(t, 2, redis.addr, hub.Options{RecheckInterval: time.Hour})
+		rs := cluster(t, 2, redis.Addr, hub.Options{RecheckInterval: time.Hour})
 		ctx := context.Background()
 		alice, ta := newUser(t, rs[0].App)
 		bob, tb := newUser(t, rs[0].App)
@@ -27,14 +28,14 @@ func TestLeaveLost(t *testing.T) {
 			c.next(wait, "ready")
 		}
 
-		redis.stop()
+		redis.Stop()
 		for _, r := range rs {
 			waitBrokerDown(t, r.Hub)
 		}
 		if err := rs[0].App.LeaveRoom(ctx, bob, secret.ID); err != nil {
 			t.Fatalf("leave: %v", err)
 		}
-		redis.start()
+		redis.Start()
 		waitReady(t, rs[0].Hub)
 		waitReady(t, rs[1].Hub)
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/parleychat/parley/server/chat"
 	"github.com/parleychat/parley/server/hub"
+	"github.com/parleychat/parley/server/testenv"
 )
 
 // contiguous returns the highest n such that 1..n are all in got.
@@ -28,8 +29,8 @@ func contiguous(got []int64) int64 {
 
 func TestRedisOutage(t *testing.T) {
 	t.Run("OK", func(t *testing.T) {
-		redis := startRedis(t)
-		rs := cluster(t, 2, redis.addr, hub.Options{ReorderWait: 50 * time.Millisecond})
+		redis := testenv.StartRedis(t)
+		rs := cluster(t, 2, redis.Addr, hub.Options{ReorderWait: 50 * time.Millisecond})
 		ctx := context.Background()
 		alice, ta := newUser(t, rs[0].App)
 		bob, tb := newUser(t, rs[0].App)
@@ -56,7 +57,7 @@ func TestRedisOutage(t *testing.T) {
 			}()
 		}
 		time.Sleep(150 * time.Millisecond)
-		redis.stop()
+		redis.Stop()
 		deadline := time.Now().Add(5 * time.Second)
 		for rs[0].Hub.Check(ctx) == nil {
 			if time.Now().After(deadline) {
@@ -65,7 +66,7 @@ func TestRedisOutage(t *testing.T) {
 			time.Sleep(10 * time.Millisecond)
 		}
 		time.Sleep(300 * time.Millisecond)
-		redis.start()
+		redis.Start()
 		waitReady(t, rs[0].Hub)
 		waitReady(t, rs[1].Hub)
 		wg.Wait()

@@ -33,15 +33,15 @@ type room struct {
 	last  int64
 	held  []*outFrame
 	timer *time.Timer
+	// live says the broker subscription was made after the room appeared
+	// here: from then on every message of the room reaches it.
+	live bool
 }
 
 type roomShard struct {
 	mu    sync.RWMutex
 	rooms map[int64]*room
-	// subMu orders broker (un)subscriptions of this shard's rooms so they
-	// reach the broker in the order the local state changed.
-	subMu      sync.Mutex
-	subscribed map[int64]bool
+	subs  topicSubs
 }
 
 type userConns struct {
@@ -54,21 +54,25 @@ type userConns struct {
 }
 
 type userShard struct {
-	mu         sync.RWMutex
-	users      map[int64]*userConns
-	subMu      sync.Mutex
-	subscribed map[int64]bool
+	mu    sync.RWMutex
+	users map[int64]*userConns
+	subs  topicSubs
 }
 
 func (h *Hub) roomShard(id int64) *roomShard { return &h.rooms[uint64(id)%numShards] }
 func (h *Hub) userShard(id int64) *userShard { return &h.users[uint64(id)%numShards] }
 
+// localRoom is this replica's state of a room, nil without local members.
+func (h *Hub) localRoom(id int64) *room {
+	s := h.roomShard(id)
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.rooms[id]
+}
+
 // offerMessage passes a message through the room's sequencer.
 func (h *Hub) offerMessage(f *outFrame) {
-	s := h.roomShard(f.room)
-	s.mu.RLock()
-	r := s.rooms[f.room]
-	s.mu.RUnlock()
+	r := h.localRoom(f.room)
 	if r == nil {
 		return
 	}
@@ -126,10 +130,7 @@ func (h *Hub) releaseHeld(r *room) {
 // offerRoom delivers an unsequenced event to a room's local connections,
 // except those of user skip.
 func (h *Hub) offerRoom(f *outFrame, skip int64) {
-	s := h.roomShard(f.room)
-	s.mu.RLock()
-	r := s.rooms[f.room]
-	s.mu.RUnlock()
+	r := h.localRoom(f.room)
 	if r == nil {
 		return
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"runtime/debug"
 	"slices"
 	"strconv"
@@ -84,7 +85,7 @@ func (h *Hub) serve(ch Chat, ws *fws.Conn) {
 		done:    make(chan struct{}),
 		wake:    make(chan struct{}, 1),
 		rooms:   make(map[int64]*connRoom),
-		limiter: newTokenBucket(h.o.SendRate, h.o.SendBurst),
+		limiter: newSendLimiter(h.o.SendRate, h.o.SendBurst),
 	}
 	if c.expired(time.Now()) {
 		refuse(ws, closeSessionEnded, "session expired, sign in again")
@@ -114,11 +115,11 @@ func (h *Hub) serve(ch Chat, ws *fws.Conn) {
 	}()
 
 	point, _ := ws.Locals(resumeLocal).(map[int64]int64)
-	if err := h.connect(ch, c, point, first); err != nil {
+	if cold, err := h.connect(ch, c, point, first); err != nil {
 		h.log.Error("hub: connect", "user", c.user.ID, "err", err)
 		c.close(closeInternal, "could not load rooms, retry")
-	} else if point != nil {
-		h.resumeAtConnect(ch, c, point)
+	} else {
+		h.replayAtConnect(ch, c, point, cold)
 	}
 	if h.closing.Load() {
 		c.close(closeGoingAway, "server shutting down, reconnect")
@@ -177,9 +178,10 @@ func (h *Hub) admit(c *conn) (first, ok bool) {
 
 // connect subscribes the connection to the user's rooms and queues ready.
 // Live events that arrive meanwhile are buffered and follow ready, except
-// in the rooms of the resume point, which stay buffered until their replay.
-// first says the user just came online: its rooms hear so once subscribed.
-func (h *Hub) connect(ch Chat, c *conn, point map[int64]int64, first bool) error {
+// in the rooms of the resume point and the cold rooms it returns (see
+// joinRoom), which stay buffered until their replay. first says the user
+// just came online: its rooms hear so once subscribed.
+func (h *Hub) connect(ch Chat, c *conn, point map[int64]int64, first bool) (cold map[int64]int64, err error) {
 	ctx, cancel := context.WithTimeout(c.ctx, callTimeout)
 	defer cancel()
 	h.addUserConn(ctx, c)
@@ -189,27 +191,47 @@ func (h *Hub) connect(ch Chat, c *conn, point map[int64]int64, first bool) error
 	rooms, err := ch.MyRooms(ctx, &c.user)
 	if err != nil {
 		c.start(nil, nil)
-		return fmt.Errorf("my rooms: %w", err)
+		return nil, fmt.Errorf("my rooms: %w", err)
 	}
 	ready := readyEvent{Type: "ready", User: c.user, Rooms: make(map[string]int64, len(rooms)), Resuming: point != nil}
+	keep := maps.Clone(point)
 	for _, r := range rooms {
-		ready.Rooms[strconv.FormatInt(r.ID, 10)] = h.joinRoom(ctx, c, r.ID, r.LastSeq, true)
+		from, isCold := h.joinRoom(ctx, c, r.ID, r.LastSeq, true)
+		ready.Rooms[strconv.FormatInt(r.ID, 10)] = from
+		if _, named := point[r.ID]; isCold && !named {
+			if cold == nil {
+				cold = make(map[int64]int64)
+			}
+			if keep == nil {
+				keep = make(map[int64]int64)
+			}
+			cold[r.ID], keep[r.ID] = from, from
+		}
 	}
 	data, err := encode(ready)
 	if err != nil {
 		c.start(nil, nil)
-		return err
+		return nil, err
 	}
-	c.start(&outFrame{data: data}, point)
-	return nil
+	c.start(&outFrame{data: data}, keep)
+	return cold, nil
 }
 
-// resumeAtConnect replays the rooms of the resume point given with the
-// upgrade, each before any of its live messages, then says resumed.
-func (h *Hub) resumeAtConnect(ch Chat, c *conn, point map[int64]int64) {
+// replayAtConnect fills the cold rooms from the seq ready reported, with
+// whatever was committed while their subscription was being made, then
+// replays the rooms of the resume point given with the upgrade and says
+// resumed. Each room's replay comes before any of its live messages.
+func (h *Hub) replayAtConnect(ch Chat, c *conn, point, cold map[int64]int64) {
 	ctx, cancel := context.WithTimeout(c.ctx, resumeTimeout)
 	defer cancel()
-	h.resumeRooms(ctx, ch, c, point)
+	for _, id := range slices.Sorted(maps.Keys(cold)) {
+		if err := h.replay(ctx, ch, c, id, cold[id]); err != nil {
+			c.sendError(err, "", id)
+		}
+	}
+	if point != nil {
+		h.resumeRooms(ctx, ch, c, point)
+	}
 }
 
 // disconnect undoes connect once the connection's goroutines are done.

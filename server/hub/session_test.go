@@ -9,8 +9,8 @@ import (
 	"github.com/parleychat/parley/server/app"
 	"github.com/parleychat/parley/server/chat"
 	"github.com/parleychat/parley/server/hub"
-	"github.com/parleychat/parley/server/pgtest"
 	"github.com/parleychat/parley/server/postgres"
+	"github.com/parleychat/parley/server/testenv"
 )
 
 // closeSessionEnded is the documented close code of a socket whose session
@@ -21,7 +21,7 @@ const closeSessionEnded = 4001
 // logout's event never reached any hub.
 func revokeQuietly(t *testing.T, dsn, token string) {
 	t.Helper()
-	_, store := pgtest.OpenURL(t, dsn, postgres.StoreOptions{})
+	_, store := testenv.OpenURL(t, dsn, postgres.StoreOptions{})
 	hash, err := hex.DecodeString(app.SessionID(token))
 	if err != nil {
 		t.Fatal(err)
@@ -53,7 +53,7 @@ func closedWithout(t *testing.T, c *client, bad string) int {
 
 func TestSessionEnded(t *testing.T) {
 	t.Run("OK", func(t *testing.T) {
-		rs := cluster(t, 2, sharedRedis, hub.Options{})
+		rs := cluster(t, 2, testenv.RedisAddr, hub.Options{})
 		ctx := context.Background()
 		alice, t1 := newUser(t, rs[0].App)
 		_, t2, err := rs[0].App.Login(ctx, alice.Username, "password123")
@@ -80,7 +80,7 @@ func TestSessionEnded(t *testing.T) {
 		}
 	})
 	t.Run("ErrEventLost", func(t *testing.T) {
-		dsn := pgtest.NewDatabase(t)
+		dsn := testenv.NewDatabase(t)
 		r := newReplica(t, dsn, hub.Options{RecheckInterval: 200 * time.Millisecond})
 		_, token := newUser(t, r.App)
 		c := dial(t, r.URL, token)
@@ -91,7 +91,7 @@ func TestSessionEnded(t *testing.T) {
 		}
 	})
 	t.Run("ErrSend", func(t *testing.T) {
-		dsn := pgtest.NewDatabase(t)
+		dsn := testenv.NewDatabase(t)
 		// No re-check during the test: the send itself must notice.
 		r := newReplica(t, dsn, hub.Options{RecheckInterval: time.Hour})
 		alice, token := newUser(t, r.App)

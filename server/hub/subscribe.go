@@ -3,6 +3,7 @@ package hub
 import (
 	"context"
 	"strconv"
+	"sync"
 )
 
 // Broker topics. Every hub subscribes to presenceTopic, to the room topic of
@@ -18,11 +19,16 @@ func userTopic(id int64) string { return "user:" + strconv.FormatInt(id, 10) }
 // the client can read them from history). While buffering, live events wait
 // in the connection until the caller flushes them (after ready, or after a
 // replay).
-func (h *Hub) joinRoom(ctx context.Context, c *conn, id, known int64, buffering bool) int64 {
+//
+// cold says the room was not yet receiving on this replica when c joined
+// (no local member, or its broker subscription not yet made): a message
+// committed after known but before the subscription reached nobody here,
+// so the caller replays the room from the returned seq before going live.
+func (h *Hub) joinRoom(ctx context.Context, c *conn, id, known int64, buffering bool) (from int64, cold bool) {
 	c.mu.Lock()
 	if st := c.rooms[id]; st != nil {
 		c.mu.Unlock()
-		return st.delivered
+		return st.delivered, false
 	}
 	st := &connRoom{delivered: known, replaying: buffering}
 	c.rooms[id] = st
@@ -37,18 +43,33 @@ func (h *Hub) joinRoom(ctx context.Context, c *conn, id, known int64, buffering 
 		s.rooms[id] = r
 	}
 	r.mu.Lock()
-	from := max(known, r.last)
+	from = max(known, r.last)
 	// Set under the room lock: no message of the room can slip in between.
 	c.mu.Lock()
 	st.delivered = max(st.delivered, from)
 	c.mu.Unlock()
 	r.conns[c] = struct{}{}
+	cold = !r.live
 	r.mu.Unlock()
 	s.mu.Unlock()
-	if created {
+	if cold {
+		// Waits for a subscription another join has under way, too.
 		h.syncRoomSub(ctx, id)
+		if h.roomSubscribed(id) {
+			r.mu.Lock()
+			r.live = true
+			r.mu.Unlock()
+		}
 	}
-	return from
+	return from, cold
+}
+
+// roomSubscribed tells whether the broker subscription of a room is made.
+func (h *Hub) roomSubscribed(id int64) bool {
+	s := h.roomShard(id)
+	s.subs.mu.Lock()
+	defer s.subs.mu.Unlock()
+	return s.subs.on[id]
 }
 
 // leaveRoom unsubscribes c from a room.
@@ -79,30 +100,10 @@ func (h *Hub) leaveRoom(ctx context.Context, c *conn, id int64) {
 }
 
 // syncRoomSub makes the broker subscription of a room match whether the
-// room has local members, under the shard's subscription lock so that a
-// quick leave and rejoin cannot reach the broker in the wrong order.
+// room has local members.
 func (h *Hub) syncRoomSub(ctx context.Context, id int64) {
 	s := h.roomShard(id)
-	s.subMu.Lock()
-	defer s.subMu.Unlock()
-	s.mu.RLock()
-	_, want := s.rooms[id]
-	s.mu.RUnlock()
-	if s.subscribed == nil {
-		s.subscribed = make(map[int64]bool)
-	}
-	if want == s.subscribed[id] {
-		return
-	}
-	if err := h.setSub(ctx, roomTopic(id), want); err != nil {
-		h.log.Warn("hub: room subscription", "room", id, "subscribe", want, "err", err)
-		return
-	}
-	if want {
-		s.subscribed[id] = true
-	} else {
-		delete(s.subscribed, id)
-	}
+	h.syncSub(ctx, &s.subs, "room", id, roomTopic(id), func() bool { return hasKey(&s.mu, s.rooms, id) })
 }
 
 // addUserConn registers c under its user; first says it is the user's only
@@ -143,27 +144,50 @@ func (h *Hub) removeUserConn(ctx context.Context, c *conn) (last bool) {
 	return last
 }
 
+// syncUserSub makes the broker subscription of a user match whether the
+// user has local connections.
 func (h *Hub) syncUserSub(ctx context.Context, id int64) {
 	s := h.userShard(id)
-	s.subMu.Lock()
-	defer s.subMu.Unlock()
-	s.mu.RLock()
-	_, want := s.users[id]
-	s.mu.RUnlock()
-	if s.subscribed == nil {
-		s.subscribed = make(map[int64]bool)
-	}
-	if want == s.subscribed[id] {
+	h.syncSub(ctx, &s.subs, "user", id, userTopic(id), func() bool { return hasKey(&s.mu, s.users, id) })
+}
+
+// hasKey tells whether m, guarded by mu, holds id.
+func hasKey[V any](mu *sync.RWMutex, m map[int64]V, id int64) bool {
+	mu.RLock()
+	defer mu.RUnlock()
+	_, ok := m[id]
+	return ok
+}
+
+// topicSubs is one shard's broker subscriptions, of rooms or of users.
+type topicSubs struct {
+	// mu orders the shard's (un)subscriptions so that a quick leave and
+	// rejoin cannot reach the broker in the wrong order.
+	mu sync.Mutex
+	on map[int64]bool
+}
+
+// syncSub subscribes to or unsubscribes from topic, the topic of the kind
+// ("room", "user") and id, as want answers under subs' lock. A failure is
+// logged and leaves the subscription as it was: the next change retries.
+func (h *Hub) syncSub(ctx context.Context, subs *topicSubs, kind string, id int64, topic string, want func() bool) {
+	subs.mu.Lock()
+	defer subs.mu.Unlock()
+	on := want()
+	if on == subs.on[id] {
 		return
 	}
-	if err := h.setSub(ctx, userTopic(id), want); err != nil {
-		h.log.Warn("hub: user subscription", "user", id, "subscribe", want, "err", err)
+	if err := h.setSub(ctx, topic, on); err != nil {
+		h.log.Warn("hub: "+kind+" subscription", kind, id, "subscribe", on, "err", err)
 		return
 	}
-	if want {
-		s.subscribed[id] = true
+	if subs.on == nil {
+		subs.on = make(map[int64]bool)
+	}
+	if on {
+		subs.on[id] = true
 	} else {
-		delete(s.subscribed, id)
+		delete(subs.on, id)
 	}
 }
 

@@ -1,6 +1,9 @@
-// Package inmem holds the in-process implementations of Parley's real-time
-// services: the default for a single replica, and a way to run several hubs
-// in one process.
+// Package inmem holds the in-process implementations of Parley's shared
+// services: the broker and presence of package hub, the cache of package
+// cache, and the limiter and backoff of package ratelimit. They are the
+// default for a single replica, and the broker is a way to run several hubs
+// in one process. Package valkeystore has their counterparts for a cluster;
+// each interface has one conformance suite that both run.
 package inmem
 
 import (

@@ -1,11 +1,10 @@
 package loadsim
 
 import (
-	"bytes"
-	"os"
-	"strconv"
-	"strings"
+	"fmt"
 	"time"
+
+	"github.com/prometheus/procfs"
 )
 
 // boxSample is the machine's CPU at one instant: the whole box, and the
@@ -22,31 +21,25 @@ type boxSample struct {
 
 func sampleBox() boxSample {
 	s := boxSample{at: time.Now()}
-	if b, err := os.ReadFile("/proc/stat"); err == nil {
-		line, _, _ := bytes.Cut(b, []byte{'\n'})
-		f := strings.Fields(string(line))
-		for i := 1; i < len(f); i++ {
-			v, _ := strconv.ParseFloat(f[i], 64)
-			if i != 4 && i != 5 && i <= 8 { // skip idle and iowait; guest is in user
-				s.busy += v / 100
-			}
-		}
-	}
-	ents, err := os.ReadDir("/proc")
+	fs, err := procfs.NewDefaultFS()
 	if err != nil {
 		return s
 	}
-	for _, e := range ents {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		comm, err := os.ReadFile("/proc/" + e.Name() + "/comm")
+	if st, err := fs.Stat(); err == nil {
+		c := st.CPUTotal // idle and iowait are not busy; guest is counted in user
+		s.busy = c.User + c.Nice + c.System + c.IRQ + c.SoftIRQ + c.Steal
+	}
+	procs, err := fs.AllProcs()
+	if err != nil {
+		return s
+	}
+	for _, p := range procs {
+		comm, err := p.Comm()
 		if err != nil {
 			continue
 		}
 		var dst *float64
-		switch strings.TrimSpace(string(comm)) {
+		switch comm {
 		case "postgres":
 			dst = &s.postgres
 		case "redis-server", "valkey-server":
@@ -56,11 +49,24 @@ func sampleBox() boxSample {
 		default:
 			continue
 		}
-		if cpu, _, err := procStat(pid); err == nil {
-			*dst += cpu
+		if st, err := p.Stat(); err == nil {
+			*dst += st.CPUTime()
 		}
 	}
 	return s
+}
+
+// procStat reads a process's CPU seconds (user + system) and RSS bytes.
+func procStat(pid int) (cpu, rss float64, err error) {
+	p, err := procfs.NewProc(pid)
+	if err != nil {
+		return 0, 0, fmt.Errorf("proc: %w", err)
+	}
+	st, err := p.Stat()
+	if err != nil {
+		return 0, 0, fmt.Errorf("proc: stat of %d: %w", pid, err)
+	}
+	return st.CPUTime(), float64(st.ResidentMemory()), nil
 }
 
 // BoxResult is what the machine spent over the steady window, in cores.

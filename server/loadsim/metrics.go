@@ -1,17 +1,18 @@
 package loadsim
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"net/http"
-	"os"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
 )
 
 // ServerSample is the server side at one instant, summed over replicas.
@@ -130,82 +131,72 @@ func (s *sampler) scrape(ctx context.Context, url string) (map[string]float64, e
 	return parseMetrics(resp.Body)
 }
 
+// parseMetrics sums each sample of the text exposition format by metric
+// name over its labels; a histogram or summary adds its _sum and _count.
 func parseMetrics(r io.Reader) (map[string]float64, error) {
+	parser := expfmt.NewTextParser(model.UTF8Validation)
+	families, err := parser.TextToMetricFamilies(r)
+	if err != nil {
+		return nil, fmt.Errorf("metrics: parse: %w", err)
+	}
 	out := make(map[string]float64)
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	for sc.Scan() {
-		line := sc.Text()
-		if line == "" || line[0] == '#' {
-			continue
-		}
-		sp := strings.LastIndexByte(line, ' ')
-		if sp < 0 {
-			continue
-		}
-		key, val := line[:sp], line[sp+1:]
-		// A timestamp may follow the value.
-		if f := strings.Fields(line); len(f) >= 3 && !strings.Contains(key, "{") {
-			key, val = f[0], f[1]
-		}
-		v, err := strconv.ParseFloat(val, 64)
-		if err != nil {
-			continue
-		}
-		name := key
-		if i := strings.IndexByte(key, '{'); i >= 0 {
-			name = key[:i]
-		}
-		out[name] += v
-		if strings.HasPrefix(name, "parley_cache_") && !strings.HasSuffix(name, "_bucket") &&
-			!strings.HasSuffix(name, "_sum") && !strings.HasSuffix(name, "_count") {
-			low := strings.ToLower(key)
-			level := labelValue(key, "level")
-			switch {
-			case strings.Contains(low, "miss"):
-				out["cache_misses:"+level] += v
-			case strings.Contains(low, "hit"):
-				out["cache_hits:"+level] += v
+	for name, mf := range families {
+		for _, m := range mf.GetMetric() {
+			v, ok := sampleValue(mf.GetType(), m)
+			if !ok {
+				if h := m.GetHistogram(); h != nil {
+					out[name+"_sum"] += h.GetSampleSum()
+					out[name+"_count"] += float64(h.GetSampleCount())
+				} else if s := m.GetSummary(); s != nil {
+					out[name+"_sum"] += s.GetSampleSum()
+					out[name+"_count"] += float64(s.GetSampleCount())
+				}
+				continue
+			}
+			out[name] += v
+			if level, kind := cacheResult(name, m); kind != "" {
+				out[kind+level] += v
 			}
 		}
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("metrics: read: %w", err)
 	}
 	return out, nil
 }
 
-// labelValue returns the value of label name in a sample key, or "".
-func labelValue(key, name string) string {
-	i := strings.Index(key, name+`="`)
-	if i < 0 || (i > 0 && key[i-1] != '{' && key[i-1] != ',') {
-		return ""
+// sampleValue is the value of a counter, gauge or untyped sample; false
+// for histograms and summaries, which have no single value.
+func sampleValue(t dto.MetricType, m *dto.Metric) (float64, bool) {
+	switch t {
+	case dto.MetricType_COUNTER:
+		return m.GetCounter().GetValue(), true
+	case dto.MetricType_GAUGE:
+		return m.GetGauge().GetValue(), true
+	case dto.MetricType_UNTYPED:
+		return m.GetUntyped().GetValue(), true
 	}
-	rest := key[i+len(name)+2:]
-	if j := strings.IndexByte(rest, '"'); j >= 0 {
-		return rest[:j]
-	}
-	return ""
+	return 0, false
 }
 
-// procStat reads a process's CPU seconds and RSS bytes from /proc.
-func procStat(pid int) (cpu, rss float64, err error) {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-	if err != nil {
-		return 0, 0, fmt.Errorf("proc: %w", err)
+// cacheResult says whether a parley_cache_* sample counts hits ("cache_hits:")
+// or misses ("cache_misses:"), by its name or a label value, and of which
+// level; kind is "" for any other sample. Untyped histogram lines (no TYPE
+// comment) keep their suffixes and are left out like typed ones.
+func cacheResult(name string, m *dto.Metric) (level, kind string) {
+	if !strings.HasPrefix(name, "parley_cache_") || strings.HasSuffix(name, "_bucket") ||
+		strings.HasSuffix(name, "_sum") || strings.HasSuffix(name, "_count") {
+		return "", ""
 	}
-	// Fields after the command name, which may contain spaces, in parens.
-	i := bytes.LastIndexByte(b, ')')
-	if i < 0 {
-		return 0, 0, fmt.Errorf("proc: malformed stat of %d", pid)
+	text := strings.ToLower(name)
+	for _, lp := range m.GetLabel() {
+		if lp.GetName() == "level" {
+			level = lp.GetValue()
+		}
+		text += " " + strings.ToLower(lp.GetValue())
 	}
-	f := strings.Fields(string(b[i+1:]))
-	if len(f) < 22 {
-		return 0, 0, fmt.Errorf("proc: short stat of %d", pid)
+	switch {
+	case strings.Contains(text, "miss"):
+		return level, "cache_misses:"
+	case strings.Contains(text, "hit"):
+		return level, "cache_hits:"
 	}
-	ut, _ := strconv.ParseFloat(f[11], 64) // utime, field 14
-	st, _ := strconv.ParseFloat(f[12], 64) // stime, field 15
-	pages, _ := strconv.ParseFloat(f[21], 64)
-	const ticks = 100 // USER_HZ on Linux
-	return (ut + st) / ticks, pages * float64(os.Getpagesize()), nil
+	return "", ""
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/parleychat/parley/server/chat"
+	"github.com/parleychat/parley/server/inmem"
 	"github.com/parleychat/parley/server/pages"
 	"github.com/parleychat/parley/server/ratelimit"
 )
@@ -143,7 +144,7 @@ func TestCrossSitePost(t *testing.T) {
 // guardedEnv is a server whose abuse limits are r, counted in process.
 func guardedEnv(t *testing.T, r ratelimit.Rules) *env {
 	t.Helper()
-	g := ratelimit.NewGuard(ratelimit.NewMemory(), ratelimit.NewMemoryBackoff(), r, nil)
+	g := ratelimit.NewGuard(inmem.NewLimiter(), inmem.NewBackoff(), r, nil)
 	return newEnvWith(t, nil, func(o *pages.Options) { o.Guard = g })
 }
 

@@ -17,8 +17,8 @@ import (
 
 	"github.com/parleychat/parley/server/app"
 	"github.com/parleychat/parley/server/pages"
-	"github.com/parleychat/parley/server/pgtest"
 	"github.com/parleychat/parley/server/static"
+	"github.com/parleychat/parley/server/testenv"
 )
 
 // cheapPasswords keeps argon2id real but small so that tests sign up fast.
@@ -61,7 +61,7 @@ func newEnv(t testing.TB, build fstest.MapFS, allowed ...string) *env {
 // newEnvWith lets a test adjust the pages' options.
 func newEnvWith(t testing.TB, build fstest.MapFS, adjust func(*pages.Options)) *env {
 	t.Helper()
-	_, store := pgtest.Open(t)
+	_, store := testenv.Open(t)
 	a := app.New(app.Options{Users: store, Sessions: store, Rooms: store, Messages: store, Passwords: cheapPasswords})
 	st, err := static.New(build, static.Options{})
 	if err != nil {

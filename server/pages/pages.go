@@ -13,6 +13,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/parleychat/parley/server/app"
 	"github.com/parleychat/parley/server/chat"
 	"github.com/parleychat/parley/server/ratelimit"
 	"github.com/parleychat/parley/server/static"
@@ -56,7 +57,8 @@ type Options struct {
 	// AllowedOrigins may post forms besides the site itself, as
 	// "https://chat.example.com".
 	AllowedOrigins []string
-	// SessionMaxAge is the session cookie's lifetime; defaults to 30 days.
+	// SessionMaxAge is the session cookie's lifetime; defaults to
+	// app.DefaultSessionTTL, the session's own.
 	SessionMaxAge time.Duration
 	// Guard applies the abuse limits: every form post has its own budget
 	// per address, and the sign-in and sign-up forms go through the same
@@ -85,7 +87,7 @@ func New(o Options) (*Pages, error) {
 		o.Logger = slog.Default()
 	}
 	if o.SessionMaxAge <= 0 {
-		o.SessionMaxAge = 30 * 24 * time.Hour
+		o.SessionMaxAge = app.DefaultSessionTTL
 	}
 	var shell []byte
 	if o.Static != nil {

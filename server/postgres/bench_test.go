@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"github.com/parleychat/parley/server/chat"
-	"github.com/parleychat/parley/server/pgtest"
 	"github.com/parleychat/parley/server/postgres"
+	"github.com/parleychat/parley/server/testenv"
 )
 
 // BenchmarkSendMessage compares group commit with one transaction per
@@ -24,7 +24,7 @@ func BenchmarkSendMessage(b *testing.B) {
 	}{{"group", 0}, {"single", 1}} {
 		for _, rooms := range []int{1, 16} {
 			b.Run(fmt.Sprintf("%s/rooms=%d", mode.name, rooms), func(b *testing.B) {
-				_, s := pgtest.OpenURL(b, pgtest.NewDatabase(b), postgres.StoreOptions{MaxBatch: mode.maxBatch})
+				_, s := testenv.OpenURL(b, testenv.NewDatabase(b), postgres.StoreOptions{MaxBatch: mode.maxBatch})
 				u := newUser(b, s)
 				ids := make([]int64, rooms)
 				for i := range ids {
@@ -59,7 +59,7 @@ func BenchmarkSendMessage(b *testing.B) {
 // BenchmarkSendMessageLone measures the commit latency of a send that has
 // nobody to share its transaction with.
 func BenchmarkSendMessageLone(b *testing.B) {
-	_, s := pgtest.Open(b)
+	_, s := testenv.Open(b)
 	u := newUser(b, s)
 	r := newRoom(b, s, u)
 	body := strings.Repeat("x", 150)
@@ -82,7 +82,7 @@ func BenchmarkListMessages(b *testing.B) {
 	if os.Getenv("PARLEY_BENCH_DEEP") == "1" {
 		total = 2_000_000
 	}
-	db, s := pgtest.Open(b)
+	db, s := testenv.Open(b)
 	ctx := context.Background()
 	u := newUser(b, s)
 	r := newRoom(b, s, u)

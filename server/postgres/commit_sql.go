@@ -127,12 +127,7 @@ func insertSent(ctx context.Context, tx *sqlx.Tx, a *insertArrays, lastSeq map[i
 	if err != nil {
 		return nil, wrap(err, "send: insert messages", "Room not found.")
 	}
-	inserted := make(map[sendKey]*chat.Message, len(msgs))
-	for i := range msgs {
-		m := &msgs[i]
-		inserted[sendKey{m.RoomID, m.User.ID, m.ClientID}] = m
-	}
-	return inserted, nil
+	return bySendKey(msgs), nil
 }
 
 // insertFast locks the rooms, numbers the messages after each room's
@@ -183,10 +178,16 @@ func insertFast(ctx context.Context, db sqlx.QueryerContext, a *insertArrays, wa
 	if err != nil {
 		return nil, wrap(err, "send: insert messages", "Room not found.")
 	}
+	return bySendKey(msgs), nil
+}
+
+// bySendKey indexes inserted messages by who sent what where, which is how
+// the waiting senders find their own.
+func bySendKey(msgs []chat.Message) map[sendKey]*chat.Message {
 	inserted := make(map[sendKey]*chat.Message, len(msgs))
 	for i := range msgs {
 		m := &msgs[i]
 		inserted[sendKey{m.RoomID, m.User.ID, m.ClientID}] = m
 	}
-	return inserted, nil
+	return inserted
 }

@@ -7,8 +7,8 @@ import (
 	"testing"
 
 	"github.com/parleychat/parley/server/chat"
-	"github.com/parleychat/parley/server/pgtest"
 	"github.com/parleychat/parley/server/postgres"
+	"github.com/parleychat/parley/server/testenv"
 )
 
 // checkGapless fails unless the room holds exactly seq 1..n, and its
@@ -41,9 +41,9 @@ func checkGapless(tb testing.TB, s *postgres.Store, roomID int64, n int) {
 }
 
 func TestSendMessageConcurrentTwoReplicas(t *testing.T) {
-	dsn := pgtest.NewDatabase(t)
-	_, s1 := pgtest.OpenURL(t, dsn, postgres.StoreOptions{})
-	_, s2 := pgtest.OpenURL(t, dsn, postgres.StoreOptions{})
+	dsn := testenv.NewDatabase(t)
+	_, s1 := testenv.OpenURL(t, dsn, postgres.StoreOptions{})
+	_, s2 := testenv.OpenURL(t, dsn, postgres.StoreOptions{})
 	u := newUser(t, s1)
 	r := newRoom(t, s1, u)
 	const senders, each = 50, 10
@@ -74,9 +74,9 @@ func TestSendMessageConcurrentTwoReplicas(t *testing.T) {
 }
 
 func TestSendMessageConcurrentRetries(t *testing.T) {
-	dsn := pgtest.NewDatabase(t)
-	_, s1 := pgtest.OpenURL(t, dsn, postgres.StoreOptions{})
-	_, s2 := pgtest.OpenURL(t, dsn, postgres.StoreOptions{})
+	dsn := testenv.NewDatabase(t)
+	_, s1 := testenv.OpenURL(t, dsn, postgres.StoreOptions{})
+	_, s2 := testenv.OpenURL(t, dsn, postgres.StoreOptions{})
 	u := newUser(t, s1)
 	r := newRoom(t, s1, u)
 	t.Run("OKOneClientID", func(t *testing.T) {
@@ -136,7 +136,7 @@ func TestSendMessageConcurrentRetries(t *testing.T) {
 }
 
 func TestSendMessageBadSendFailsAlone(t *testing.T) {
-	_, s := pgtest.Open(t)
+	_, s := testenv.Open(t)
 	u := newUser(t, s)
 	r := newRoom(t, s, u)
 	t.Run("OK", func(t *testing.T) {
@@ -171,9 +171,9 @@ func TestSendMessageBadSendFailsAlone(t *testing.T) {
 func TestSendMessageManyRoomsOneCommitter(t *testing.T) {
 	// Two replicas each with one committer: every batch spans several
 	// rooms, locked in opposite arrival orders by the two replicas.
-	dsn := pgtest.NewDatabase(t)
-	_, s1 := pgtest.OpenURL(t, dsn, postgres.StoreOptions{Committers: 1})
-	_, s2 := pgtest.OpenURL(t, dsn, postgres.StoreOptions{Committers: 1})
+	dsn := testenv.NewDatabase(t)
+	_, s1 := testenv.OpenURL(t, dsn, postgres.StoreOptions{Committers: 1})
+	_, s2 := testenv.OpenURL(t, dsn, postgres.StoreOptions{Committers: 1})
 	u := newUser(t, s1)
 	const rooms, each = 8, 25
 	var ids []int64
@@ -205,7 +205,7 @@ func TestSendMessageManyRoomsOneCommitter(t *testing.T) {
 }
 
 func TestStoreClose(t *testing.T) {
-	db, s := pgtest.Open(t)
+	db, s := testenv.Open(t)
 	u := newUser(t, s)
 	r := newRoom(t, s, u)
 	t.Run("OKDrainsQueuedSends", func(t *testing.T) {

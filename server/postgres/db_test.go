@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/parleychat/parley/server/pgtest"
 	"github.com/parleychat/parley/server/postgres"
+	"github.com/parleychat/parley/server/testenv"
 	migrations "github.com/parleychat/parley/sql"
 )
 
@@ -28,7 +28,7 @@ func openDB(tb testing.TB, o postgres.Options) *postgres.DB {
 }
 
 func TestOpen(t *testing.T) {
-	dsn := pgtest.NewDatabase(t)
+	dsn := testenv.NewDatabase(t)
 	ctx := context.Background()
 	t.Run("OK", func(t *testing.T) {
 		db := openDB(t, postgres.Options{URL: dsn})
@@ -137,7 +137,7 @@ func TestMigrate(t *testing.T) {
 		return v
 	}
 	t.Run("OKTwice", func(t *testing.T) {
-		db := openDB(t, postgres.Options{URL: pgtest.NewDatabase(t)})
+		db := openDB(t, postgres.Options{URL: testenv.NewDatabase(t)})
 		for range 2 {
 			if err := db.Migrate(ctx); err != nil {
 				t.Fatal(err)
@@ -146,7 +146,7 @@ func TestMigrate(t *testing.T) {
 		wantVersions(t, versions(t, db))
 	})
 	t.Run("OKConcurrent", func(t *testing.T) {
-		dsn := pgtest.NewDatabase(t)
+		dsn := testenv.NewDatabase(t)
 		dbs := make([]*postgres.DB, 5)
 		for i := range dbs {
 			dbs[i] = openDB(t, postgres.Options{URL: dsn})
@@ -163,7 +163,7 @@ func TestMigrate(t *testing.T) {
 		wantVersions(t, versions(t, dbs[0]))
 	})
 	t.Run("OKIndexes", func(t *testing.T) {
-		db := openDB(t, postgres.Options{URL: pgtest.NewDatabase(t)})
+		db := openDB(t, postgres.Options{URL: testenv.NewDatabase(t)})
 		if err := db.Migrate(ctx); err != nil {
 			t.Fatal(err)
 		}
@@ -175,7 +175,7 @@ func TestMigrate(t *testing.T) {
 		}
 	})
 	t.Run("OKReleasesLock", func(t *testing.T) {
-		db := openDB(t, postgres.Options{URL: pgtest.NewDatabase(t), MaxOpenConns: 1})
+		db := openDB(t, postgres.Options{URL: testenv.NewDatabase(t), MaxOpenConns: 1})
 		if err := db.Migrate(ctx); err != nil {
 			t.Fatal(err)
 		}
@@ -185,7 +185,7 @@ func TestMigrate(t *testing.T) {
 		}
 	})
 	t.Run("ErrCancelled", func(t *testing.T) {
-		db := openDB(t, postgres.Options{URL: pgtest.NewDatabase(t)})
+		db := openDB(t, postgres.Options{URL: testenv.NewDatabase(t)})
 		cctx, cancel := context.WithCancel(ctx)
 		cancel()
 		if err := db.Migrate(cctx); err == nil {

@@ -5,11 +5,11 @@ import (
 	"testing"
 
 	"github.com/parleychat/parley/server/chat"
-	"github.com/parleychat/parley/server/pgtest"
+	"github.com/parleychat/parley/server/testenv"
 )
 
 func TestAddMember(t *testing.T) {
-	_, s := pgtest.Open(t)
+	_, s := testenv.Open(t)
 	ctx := context.Background()
 	owner, newcomer := newUser(t, s), newUser(t, s)
 	r := newRoom(t, s, owner)
@@ -49,7 +49,7 @@ func TestAddMember(t *testing.T) {
 }
 
 func TestRemoveMember(t *testing.T) {
-	_, s := pgtest.Open(t)
+	_, s := testenv.Open(t)
 	ctx := context.Background()
 	owner, u := newUser(t, s), newUser(t, s)
 	r := newRoom(t, s, owner)
@@ -73,7 +73,7 @@ func TestRemoveMember(t *testing.T) {
 }
 
 func TestFindMembership(t *testing.T) {
-	_, s := pgtest.Open(t)
+	_, s := testenv.Open(t)
 	owner := newUser(t, s)
 	r := newRoom(t, s, owner)
 	t.Run("OK", func(t *testing.T) {
@@ -93,7 +93,7 @@ func TestFindMembership(t *testing.T) {
 }
 
 func TestMarkRead(t *testing.T) {
-	_, s := pgtest.Open(t)
+	_, s := testenv.Open(t)
 	ctx := context.Background()
 	owner, reader := newUser(t, s), newUser(t, s)
 	r := newRoom(t, s, owner)

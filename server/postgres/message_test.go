@@ -6,11 +6,11 @@ import (
 	"testing"
 
 	"github.com/parleychat/parley/server/chat"
-	"github.com/parleychat/parley/server/pgtest"
+	"github.com/parleychat/parley/server/testenv"
 )
 
 func TestListMessages(t *testing.T) {
-	_, s := pgtest.Open(t)
+	_, s := testenv.Open(t)
 	ctx := context.Background()
 	u := newUser(t, s)
 	r := newRoom(t, s, u)
@@ -115,7 +115,7 @@ func TestListMessages(t *testing.T) {
 }
 
 func TestListMessagesDefaultLimit(t *testing.T) {
-	_, s := pgtest.Open(t)
+	_, s := testenv.Open(t)
 	u := newUser(t, s)
 	r := newRoom(t, s, u)
 	for i := range chat.PageMaxLimit + 1 {
@@ -136,7 +136,7 @@ func TestListMessagesDefaultLimit(t *testing.T) {
 }
 
 func TestFindMessage(t *testing.T) {
-	_, s := pgtest.Open(t)
+	_, s := testenv.Open(t)
 	u := newUser(t, s)
 	r := newRoom(t, s, u)
 	sent := send(t, s, r.ID, u.ID, "x")
@@ -156,7 +156,7 @@ func TestFindMessage(t *testing.T) {
 }
 
 func TestEditMessage(t *testing.T) {
-	_, s := pgtest.Open(t)
+	_, s := testenv.Open(t)
 	ctx := context.Background()
 	u := newUser(t, s)
 	r := newRoom(t, s, u)
@@ -194,7 +194,7 @@ func TestEditMessage(t *testing.T) {
 }
 
 func TestDeleteMessage(t *testing.T) {
-	_, s := pgtest.Open(t)
+	_, s := testenv.Open(t)
 	ctx := context.Background()
 	u := newUser(t, s)
 	r := newRoom(t, s, u)

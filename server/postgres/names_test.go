@@ -7,13 +7,13 @@ import (
 	"testing"
 
 	"github.com/parleychat/parley/server/chat"
-	"github.com/parleychat/parley/server/pgtest"
+	"github.com/parleychat/parley/server/testenv"
 )
 
 // Registering "bob" and someone displayed as "Bob" at the same moment must
 // not let both through: one would pass for the other.
 func TestCreateUserNamesRace(t *testing.T) {
-	_, s := pgtest.Open(t)
+	_, s := testenv.Open(t)
 	ctx := context.Background()
 	for i := range 20 {
 		name := fmt.Sprintf("bob%d", i)
@@ -34,7 +34,7 @@ func TestCreateUserNamesRace(t *testing.T) {
 }
 
 func TestFindSent(t *testing.T) {
-	_, s := pgtest.Open(t)
+	_, s := testenv.Open(t)
 	ctx := context.Background()
 	u := newUser(t, s)
 	r := newRoom(t, s, u)

@@ -5,11 +5,11 @@ import (
 	"testing"
 
 	"github.com/parleychat/parley/server/chat"
-	"github.com/parleychat/parley/server/pgtest"
+	"github.com/parleychat/parley/server/testenv"
 )
 
 func TestCreateRoom(t *testing.T) {
-	_, s := pgtest.Open(t)
+	_, s := testenv.Open(t)
 	ctx := context.Background()
 	owner := newUser(t, s)
 	t.Run("OK", func(t *testing.T) {
@@ -40,7 +40,7 @@ func TestCreateRoom(t *testing.T) {
 }
 
 func TestFindRoom(t *testing.T) {
-	_, s := pgtest.Open(t)
+	_, s := testenv.Open(t)
 	r := newRoom(t, s, newUser(t, s))
 	t.Run("OK", func(t *testing.T) {
 		got, err := s.FindRoom(context.Background(), r.ID)
@@ -58,7 +58,7 @@ func TestFindRoom(t *testing.T) {
 }
 
 func TestUserRooms(t *testing.T) {
-	_, s := pgtest.Open(t)
+	_, s := testenv.Open(t)
 	ctx := context.Background()
 	alice, bob := newUser(t, s), newUser(t, s)
 	r1 := newRoom(t, s, alice)
@@ -96,7 +96,7 @@ func TestUserRooms(t *testing.T) {
 }
 
 func TestPublicRooms(t *testing.T) {
-	_, s := pgtest.Open(t)
+	_, s := testenv.Open(t)
 	ctx := context.Background()
 	u := newUser(t, s)
 	for _, r := range []struct{ name, kind string }{{"zeta", chat.RoomPublic}, {"alpha", chat.RoomPublic}, {"hidden", chat.RoomPrivate}} {
@@ -119,7 +119,7 @@ func TestPublicRooms(t *testing.T) {
 }
 
 func TestMembers(t *testing.T) {
-	_, s := pgtest.Open(t)
+	_, s := testenv.Open(t)
 	ctx := context.Background()
 	zed, err := s.CreateUser(ctx, "zed", "", "h")
 	if err != nil {

@@ -7,12 +7,12 @@ import (
 	"testing"
 
 	"github.com/parleychat/parley/server/chat"
-	"github.com/parleychat/parley/server/pgtest"
 	"github.com/parleychat/parley/server/postgres"
+	"github.com/parleychat/parley/server/testenv"
 )
 
 func TestSendMessage(t *testing.T) {
-	db, s := pgtest.Open(t)
+	db, s := testenv.Open(t)
 	ctx := context.Background()
 	owner, other := newUser(t, s), newUser(t, s)
 	r := newRoom(t, s, owner)

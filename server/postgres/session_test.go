@@ -6,11 +6,11 @@ import (
 	"time"
 
 	"github.com/parleychat/parley/server/chat"
-	"github.com/parleychat/parley/server/pgtest"
+	"github.com/parleychat/parley/server/testenv"
 )
 
 func TestSessions(t *testing.T) {
-	_, s := pgtest.Open(t)
+	_, s := testenv.Open(t)
 	ctx := context.Background()
 	u := newUser(t, s)
 	live := []byte("live-token-hash")

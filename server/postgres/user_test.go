@@ -5,11 +5,11 @@ import (
 	"testing"
 
 	"github.com/parleychat/parley/server/chat"
-	"github.com/parleychat/parley/server/pgtest"
+	"github.com/parleychat/parley/server/testenv"
 )
 
 func TestCreateUser(t *testing.T) {
-	_, s := pgtest.Open(t)
+	_, s := testenv.Open(t)
 	ctx := context.Background()
 	t.Run("OK", func(t *testing.T) {
 		u, err := s.CreateUser(ctx, "Alice", "Alice A.", "h1")
@@ -36,7 +36,7 @@ func TestCreateUser(t *testing.T) {
 }
 
 func TestFindCredentials(t *testing.T) {
-	_, s := pgtest.Open(t)
+	_, s := testenv.Open(t)
 	ctx := context.Background()
 	u, err := s.CreateUser(ctx, "carol", "Carol", "secret-hash")
 	if err != nil {
@@ -58,7 +58,7 @@ func TestFindCredentials(t *testing.T) {
 }
 
 func TestFindUser(t *testing.T) {
-	_, s := pgtest.Open(t)
+	_, s := testenv.Open(t)
 	u := newUser(t, s)
 	t.Run("OK", func(t *testing.T) {
 		got, err := s.FindUser(context.Background(), u.ID)
@@ -76,7 +76,7 @@ func TestFindUser(t *testing.T) {
 }
 
 func TestSearchUsers(t *testing.T) {
-	_, s := pgtest.Open(t)
+	_, s := testenv.Open(t)
 	ctx := context.Background()
 	for _, name := range []string{"dan", "dana", "danny", "d_x", "dax", "eve"} {
 		if _, err := s.CreateUser(ctx, name, "", "h"); err != nil {

@@ -21,6 +21,8 @@ const (
 	// SignInBaseDelay is the first lock-out once the free failures are
 	// spent; each further failure doubles it.
 	SignInBaseDelay = time.Second
+	// DefaultSignInMaxDelay is Rules.SignInMaxDelay when zero.
+	DefaultSignInMaxDelay = 15 * time.Minute
 	// addressFailureFactor: an address, which may be a whole office behind
 	// NAT, gets this many times a username's free failures.
 	addressFailureFactor = 4
@@ -62,7 +64,7 @@ func NewGuard(limiter Limiter, backoff Backoff, r Rules, log *slog.Logger) *Guar
 		log = slog.Default()
 	}
 	if r.SignInMaxDelay <= 0 {
-		r.SignInMaxDelay = 15 * time.Minute
+		r.SignInMaxDelay = DefaultSignInMaxDelay
 	}
 	return &Guard{limiter: limiter, backoff: backoff, r: r, log: log}
 }

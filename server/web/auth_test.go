@@ -6,8 +6,9 @@ import (
 
 	"github.com/parleychat/parley/server/app"
 	"github.com/parleychat/parley/server/chat"
-	"github.com/parleychat/parley/server/pgtest"
+	"github.com/parleychat/parley/server/inmem"
 	"github.com/parleychat/parley/server/ratelimit"
+	"github.com/parleychat/parley/server/testenv"
 	"github.com/parleychat/parley/server/web"
 )
 
@@ -163,9 +164,9 @@ func TestAuth(t *testing.T) {
 }
 
 func TestAuthRateLimit(t *testing.T) {
-	_, store := pgtest.Open(t)
+	_, store := testenv.Open(t)
 	a := app.New(app.Options{Users: store, Sessions: store, Rooms: store, Messages: store, Passwords: cheapPasswords})
-	guard := ratelimit.NewGuard(ratelimit.NewMemory(), ratelimit.NewMemoryBackoff(), ratelimit.Rules{SignInRate: 3, RegisterRate: 2}, nil)
+	guard := ratelimit.NewGuard(inmem.NewLimiter(), inmem.NewBackoff(), ratelimit.Rules{SignInRate: 3, RegisterRate: 2}, nil)
 	srv, err := web.New(web.Options{App: a, Guard: guard})
 	if err != nil {
 		t.Fatal(err)

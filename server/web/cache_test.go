@@ -6,11 +6,10 @@ import (
 	"testing"
 
 	"github.com/parleychat/parley/server/cache"
-	"github.com/parleychat/parley/server/cache/cachetest"
-	"github.com/parleychat/parley/server/cache/valkeycache"
 	"github.com/parleychat/parley/server/chat"
-	"github.com/parleychat/parley/server/pgtest"
 	"github.com/parleychat/parley/server/postgres"
+	"github.com/parleychat/parley/server/testenv"
+	"github.com/parleychat/parley/server/valkeystore"
 )
 
 // replica is one server with its own pool and cached store, sharing the
@@ -22,8 +21,8 @@ type replica struct {
 
 func newCachedReplicas(t *testing.T, n int) []replica {
 	t.Helper()
-	dsn := pgtest.NewDatabase(t)
-	prefix := cachetest.Prefix(t, cachetest.RedisAddr)
+	dsn := testenv.NewDatabase(t)
+	prefix := testenv.Prefix(t, testenv.RedisAddr)
 	var out []replica
 	for i := 0; i < n; i++ {
 		db, err := postgres.Open(context.Background(), postgres.Options{URL: dsn, MaxOpenConns: 4, MaxIdleConns: 4})
@@ -36,8 +35,8 @@ func newCachedReplicas(t *testing.T, n int) []replica {
 		}
 		store := postgres.NewStore(db, postgres.StoreOptions{})
 		t.Cleanup(func() { _ = store.Close() })
-		client := cachetest.NewClient(t, cachetest.RedisAddr)
-		c := valkeycache.New(client, valkeycache.Options{Prefix: prefix})
+		client := testenv.NewClient(t, testenv.RedisAddr)
+		c := valkeystore.NewCache(client, valkeystore.CacheOptions{Prefix: prefix})
 		out = append(out, replica{testEnv: newEnvOn(t, cache.Wrap(store, c, cache.Options{})), db: db})
 	}
 	return out

@@ -2,13 +2,9 @@ package web
 
 import (
 	"context"
-	"net/http/pprof"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/middleware/adaptor"
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
 func (s *Server) healthz(c *fiber.Ctx) error {
@@ -56,16 +52,4 @@ func (s *Server) readyz(c *fiber.Ctx) error {
 		out.Status, status = "draining", fiber.StatusServiceUnavailable
 	}
 	return writeJSON(c, status, out)
-}
-
-func metricsHandler(reg *prometheus.Registry) fiber.Handler {
-	return adaptor.HTTPHandler(promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
-}
-
-func mountPprof(f *fiber.App) {
-	f.Get("/debug/pprof/cmdline", adaptor.HTTPHandlerFunc(pprof.Cmdline))
-	f.Get("/debug/pprof/profile", adaptor.HTTPHandlerFunc(pprof.Profile))
-	f.Get("/debug/pprof/symbol", adaptor.HTTPHandlerFunc(pprof.Symbol))
-	f.Get("/debug/pprof/trace", adaptor.HTTPHandlerFunc(pprof.Trace))
-	f.Get("/debug/pprof/*", adaptor.HTTPHandlerFunc(pprof.Index))
 }

@@ -16,7 +16,7 @@ import (
 
 	"github.com/parleychat/parley/server/app"
 	"github.com/parleychat/parley/server/chat"
-	"github.com/parleychat/parley/server/pgtest"
+	"github.com/parleychat/parley/server/testenv"
 	"github.com/parleychat/parley/server/web"
 )
 
@@ -33,7 +33,7 @@ var cheapPasswords = app.PasswordParams{MemoryKiB: 1024, Time: 1}
 
 func newEnv(t testing.TB) *testEnv {
 	t.Helper()
-	_, store := pgtest.Open(t)
+	_, store := testenv.Open(t)
 	return newEnvOn(t, store)
 }
 

@@ -104,11 +104,7 @@ type editRequest struct {
 }
 
 func (s *Server) editMessage(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	seq, err := pathID(c, "seq")
+	id, seq, err := messagePath(c)
 	if err != nil {
 		return err
 	}
@@ -124,11 +120,7 @@ func (s *Server) editMessage(c *fiber.Ctx) error {
 }
 
 func (s *Server) deleteMessage(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	seq, err := pathID(c, "seq")
+	id, seq, err := messagePath(c)
 	if err != nil {
 		return err
 	}
@@ -136,4 +128,15 @@ func (s *Server) deleteMessage(c *fiber.Ctx) error {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// messagePath reads the room id and seq of /rooms/:id/messages/:seq.
+func messagePath(c *fiber.Ctx) (id, seq int64, err error) {
+	if id, err = pathID(c, "id"); err != nil {
+		return 0, 0, err
+	}
+	if seq, err = pathID(c, "seq"); err != nil {
+		return 0, 0, err
+	}
+	return id, seq, nil
 }

@@ -8,8 +8,8 @@ import (
 	"testing"
 
 	"github.com/parleychat/parley/server/chat"
-	"github.com/parleychat/parley/server/pgtest"
 	"github.com/parleychat/parley/server/postgres"
+	"github.com/parleychat/parley/server/testenv"
 )
 
 func TestMessages(t *testing.T) {
@@ -164,7 +164,7 @@ func checkSeqs(t *testing.T, msgs []chat.Message, n int) {
 // TestConcurrentSendsAcrossServers sends from 50 goroutines through two
 // servers built independently over one database, as two replicas would.
 func TestConcurrentSendsAcrossServers(t *testing.T) {
-	dsn := pgtest.NewDatabase(t)
+	dsn := testenv.NewDatabase(t)
 	open := func() *testEnv {
 		db, err := postgres.Open(context.Background(), postgres.Options{URL: dsn, MaxOpenConns: 5, MaxIdleConns: 5})
 		if err != nil {

@@ -13,8 +13,9 @@ import (
 
 	"github.com/parleychat/parley/server/app"
 	"github.com/parleychat/parley/server/chat"
-	"github.com/parleychat/parley/server/pgtest"
+	"github.com/parleychat/parley/server/inmem"
 	"github.com/parleychat/parley/server/ratelimit"
+	"github.com/parleychat/parley/server/testenv"
 	"github.com/parleychat/parley/server/web"
 )
 
@@ -22,9 +23,9 @@ import (
 // proxies.
 func newGuardedEnv(t *testing.T, r ratelimit.Rules, proxies ...string) *testEnv {
 	t.Helper()
-	_, store := pgtest.Open(t)
+	_, store := testenv.Open(t)
 	a := app.New(app.Options{Users: store, Sessions: store, Rooms: store, Messages: store, Passwords: cheapPasswords})
-	g := ratelimit.NewGuard(ratelimit.NewMemory(), ratelimit.NewMemoryBackoff(), r, nil)
+	g := ratelimit.NewGuard(inmem.NewLimiter(), inmem.NewBackoff(), r, nil)
 	srv, err := web.New(web.Options{App: a, Guard: g, TrustedProxies: proxies, Instance: "test"})
 	if err != nil {
 		t.Fatal(err)

@@ -26,12 +26,17 @@ type Check struct {
 	Probe    func(ctx context.Context) error
 }
 
+// DefaultBodyLimit is the largest request body in bytes unless configured;
+// bigger answers 413.
+const DefaultBodyLimit = 64 << 10
+
 // Options configure a Server.
 type Options struct {
 	App    *app.App
 	Logger *slog.Logger
 	// Instance names this replica in the X-Parley-Instance header.
-	Instance       string
+	Instance string
+	// BodyLimit is DefaultBodyLimit when zero.
 	BodyLimit      int
 	AllowedOrigins []string
 	TrustedProxies []string
@@ -72,7 +77,7 @@ func New(o Options) (*Server, error) {
 		o.Logger = slog.Default()
 	}
 	if o.BodyLimit <= 0 {
-		o.BodyLimit = 64 << 10
+		o.BodyLimit = DefaultBodyLimit
 	}
 	if o.Registry == nil {
 		o.Registry = prometheus.NewRegistry()

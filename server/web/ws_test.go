@@ -14,7 +14,7 @@ import (
 	"github.com/parleychat/parley/server/app"
 	"github.com/parleychat/parley/server/chat"
 	"github.com/parleychat/parley/server/hub"
-	"github.com/parleychat/parley/server/pgtest"
+	"github.com/parleychat/parley/server/testenv"
 	"github.com/parleychat/parley/server/web"
 	"github.com/parleychat/parley/server/web/rules"
 )
@@ -23,7 +23,7 @@ import (
 // free port; it returns the env and its base URL.
 func newWSEnv(t *testing.T) (*testEnv, string) {
 	t.Helper()
-	_, store := pgtest.Open(t)
+	_, store := testenv.Open(t)
 	a := app.New(app.Options{Users: store, Sessions: store, Rooms: store, Messages: store, Passwords: cheapPasswords})
 	h := hub.New(hub.Options{Logger: slog.New(slog.DiscardHandler)})
 	a.SetNotifier(h)

@@ -4,27 +4,25 @@ import (
 	"log/slog"
 
 	"github.com/prometheus/client_golang/prometheus"
-	vk "github.com/valkey-io/valkey-go"
+	"github.com/valkey-io/valkey-go"
 
 	"github.com/parleychat/parley/server/cache"
-	"github.com/parleychat/parley/server/cache/valkeycache"
 	"github.com/parleychat/parley/server/config"
+	"github.com/parleychat/parley/server/inmem"
+	"github.com/parleychat/parley/server/valkeystore"
 	"github.com/parleychat/parley/server/web"
 )
-
-// memoryCacheBytes bounds the in-process cache of a single replica.
-const memoryCacheBytes = 64 << 20
 
 // wireCache wraps the store in the caches: Valkey (with client-side caching
 // as L1) when configured, else in process. It returns the wrapped store, its
 // readiness check and the 304 counter for the web layer.
-func wireCache(cfg *config.Config, log *slog.Logger, reg prometheus.Registerer, client vk.Client, inner cache.Store) (*cache.Stores, web.Check, func(string)) {
+func wireCache(cfg *config.Config, log *slog.Logger, reg prometheus.Registerer, client valkey.Client, inner cache.Store) (*cache.Stores, web.Check, func(string)) {
 	m := cache.NewMetrics(reg)
 	var c cache.Cache
 	if client != nil {
-		c = valkeycache.New(client, valkeycache.Options{Prefix: cfg.KeyPrefix + "c:", Metrics: m})
+		c = valkeystore.NewCache(client, valkeystore.CacheOptions{Prefix: cfg.KeyPrefix + "c:", Metrics: m})
 	} else {
-		c = cache.NewMemory(memoryCacheBytes, m)
+		c = inmem.NewCache(inmem.DefaultCacheBytes, m)
 	}
 	stores := cache.Wrap(inner, c, cache.Options{
 		TTL: cache.TTLs{

@@ -4,80 +4,27 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
-	"github.com/parleychat/parley/server/pgtest"
+	"github.com/parleychat/parley/server/testenv"
 )
 
-// buildBinary compiles the real parley command once per test binary.
-func buildBinary(t *testing.T) string {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), "parley")
-	cmd := exec.Command("go", "build", "-o", bin, ".")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
-}
-
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
-
-func waitReady(t *testing.T, base string, exited <-chan error) {
-	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for time.Now().Before(deadline) {
-		select {
-		case err := <-exited:
-			t.Fatalf("parley exited before it was ready: %v", err)
-		default:
-		}
-		res, err := http.Get(base + "/readyz")
-		if err == nil {
-			res.Body.Close()
-			if res.StatusCode == 200 {
-				return
-			}
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	t.Fatalf("parley not ready at %s", base)
-}
+func TestMain(m *testing.M) { os.Exit(testenv.Main(m)) }
 
 func TestMainServesAndDrains(t *testing.T) {
-	bin := buildBinary(t)
-	dsn := pgtest.NewDatabase(t)
-	addr := freeAddr(t)
 	var logs bytes.Buffer
-	cmd := exec.Command(bin)
-	cmd.Env = append(os.Environ(), "PARLEY_ADDR="+addr, "DATABASE_URL="+dsn, "PARLEY_ARGON2_MEMORY_KIB=1024",
-		"PARLEY_DB_MAX_OPEN=4", "PARLEY_DB_MAX_IDLE=4", "VALKEY_URL=", "PARLEY_INSTANCE=main-test")
-	cmd.Stdout, cmd.Stderr = &logs, &logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
+	srv := testenv.RunServer(t, testenv.ServerOptions{
+		Binary: testenv.Parley(t),
+		Env: []string{"PARLEY_ARGON2_MEMORY_KIB=1024", "PARLEY_DB_MAX_OPEN=4", "PARLEY_DB_MAX_IDLE=4",
+			"VALKEY_URL=", "PARLEY_INSTANCE=main-test"},
+		Output: &logs,
 	})
-	base := "http://" + addr
-	waitReady(t, base, exited)
+	base := srv.URL
 
 	body, _ := json.Marshal(map[string]string{"username": "mainuser", "password": "correct horse"})
 	res, err := http.Post(base+"/api/v1/auth/register", "application/json", bytes.NewReader(body))
@@ -94,16 +41,8 @@ func TestMainServesAndDrains(t *testing.T) {
 	}
 	checkBadResumePoint(t, base, reg.Token)
 
-	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case err := <-exited:
-		if err != nil {
-			t.Fatalf("parley exited with %v after SIGTERM; logs:\n%s", err, logs.String())
-		}
-	case <-time.After(20 * time.Second):
-		t.Fatalf("parley did not stop after SIGTERM")
+	if err := srv.Stop(context.Background(), 20*time.Second); err != nil {
+		t.Fatalf("parley exited with %v after SIGTERM; logs:\n%s", err, logs.String())
 	}
 	for _, want := range []string{`"msg":"parley serving"`, `"msg":"parley draining"`, `"msg":"parley stopped"`} {
 		if !strings.Contains(logs.String(), want) {
@@ -113,7 +52,7 @@ func TestMainServesAndDrains(t *testing.T) {
 }
 
 func TestMainRejectsBadConfig(t *testing.T) {
-	bin := buildBinary(t)
+	bin := testenv.Parley(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin)

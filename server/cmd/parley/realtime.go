@@ -5,25 +5,25 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/prometheus/client_golang/prometheus"
-	vk "github.com/valkey-io/valkey-go"
+	"github.com/valkey-io/valkey-go"
 
 	"github.com/parleychat/parley/server/app"
 	"github.com/parleychat/parley/server/config"
 	"github.com/parleychat/parley/server/hub"
 	"github.com/parleychat/parley/server/inmem"
-	"github.com/parleychat/parley/server/valkey"
+	"github.com/parleychat/parley/server/valkeystore"
 	"github.com/parleychat/parley/server/web"
 )
 
 // wireRealtime builds the hub over the in-process broker, or over Valkey
 // when it is configured, and returns the function that attaches it to the
 // app: the hub needs the app to serve sockets, the app the hub to notify.
-func wireRealtime(s *server, cfg *config.Config, log *slog.Logger, reg prometheus.Registerer, client vk.Client) (func(*app.App) fiber.Handler, web.Check) {
+func wireRealtime(s *server, cfg *config.Config, log *slog.Logger, reg prometheus.Registerer, client valkey.Client) (func(*app.App) fiber.Handler, web.Check) {
 	var broker hub.Broker
 	var presence hub.Presence
 	if client != nil {
-		broker = valkey.NewBroker(client, cfg.KeyPrefix, log)
-		presence = valkey.NewPresence(client, cfg.KeyPrefix, 0, log)
+		broker = valkeystore.NewBroker(client, cfg.KeyPrefix, log)
+		presence = valkeystore.NewPresence(client, cfg.KeyPrefix, 0, log)
 	} else {
 		broker = inmem.NewBroker()
 		presence = inmem.NewPresence()

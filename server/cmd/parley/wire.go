@@ -12,8 +12,10 @@ import (
 
 	"github.com/parleychat/parley/server/app"
 	"github.com/parleychat/parley/server/config"
+	"github.com/parleychat/parley/server/inmem"
 	"github.com/parleychat/parley/server/postgres"
 	"github.com/parleychat/parley/server/ratelimit"
+	"github.com/parleychat/parley/server/valkeystore"
 	"github.com/parleychat/parley/server/web"
 )
 
@@ -73,12 +75,12 @@ func wire(ctx context.Context, cfg *config.Config, log *slog.Logger) (_ *server,
 	if err != nil {
 		return nil, err
 	}
-	var limiter ratelimit.Limiter = ratelimit.NewMemory()
-	var backoff ratelimit.Backoff = ratelimit.NewMemoryBackoff()
+	var limiter ratelimit.Limiter = inmem.NewLimiter()
+	var backoff ratelimit.Backoff = inmem.NewBackoff()
 	if client != nil {
 		s.onClose(client.Close)
-		limiter = ratelimit.NewValkey(client, cfg.KeyPrefix)
-		backoff = ratelimit.NewValkeyBackoff(client, cfg.KeyPrefix)
+		limiter = valkeystore.NewLimiter(client, cfg.KeyPrefix)
+		backoff = valkeystore.NewBackoff(client, cfg.KeyPrefix)
 	}
 	attachRealtime, brokerCheck := wireRealtime(s, cfg, log, reg, client)
 	checks = append(checks, brokerCheck)

@@ -1,5 +1,6 @@
 // Package hubtest holds tests shared by every implementation of the hub's
-// interfaces, so that the in-process and Valkey brokers behave alike.
+// interfaces (Broker, Presence), so that the in-process and Valkey ones
+// behave alike.
 package hubtest
 
 import (

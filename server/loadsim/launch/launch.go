@@ -1,24 +1,20 @@
 // Package launch starts a parley binary for a load run on its own fresh
 // database, free port and key prefix, and removes all of it afterwards, so
-// that one command measures a server from nothing.
+// that one command measures a server from nothing. The starting itself is
+// testenv's, the contract every test harness follows.
 package launch
 
 import (
 	"context"
 	"crypto/rand"
-	"database/sql"
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"net"
-	"net/http"
-	"net/url"
 	"os"
-	"os/exec"
-	"syscall"
+	"strings"
 	"time"
 
-	_ "github.com/lib/pq" // the PostgreSQL driver for creating and dropping the database
+	"github.com/parleychat/parley/server/testenv"
 )
 
 // Options say what to start.
@@ -30,7 +26,7 @@ type Options struct {
 }
 
 // DefaultAdminURL is the local PostgreSQL's maintenance database.
-const DefaultAdminURL = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
+const DefaultAdminURL = testenv.DefaultURL
 
 // Server is a running parley with its database.
 type Server struct {
@@ -38,8 +34,7 @@ type Server struct {
 	PID      int
 	Database string
 	admin    string
-	cmd      *exec.Cmd
-	exited   chan error
+	srv      *testenv.Server
 	log      *os.File
 	prefix   string // the server's PARLEY_KEY_PREFIX
 	valkey   string // VALKEY_URL, when the server uses Valkey
@@ -53,28 +48,15 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 	if o.AdminURL == "" {
 		o.AdminURL = DefaultAdminURL
 	}
-	tag := randomTag()
-	s := &Server{Database: "parley_load_" + tag, admin: o.AdminURL, exited: make(chan error, 1),
-		prefix: "parley-load-" + tag + ":", valkey: valkeyURL(o.Env)}
-	dbURL, err := withDatabase(o.AdminURL, s.Database)
+	s := &Server{admin: o.AdminURL, prefix: "parley-load-" + randomTag() + ":", valkey: valkeyURL(o.Env)}
+	name, dbURL, err := testenv.CreateDatabase(ctx, o.AdminURL, "load")
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("launch: %w", err)
 	}
-	if err := s.exec(ctx, "CREATE DATABASE "+s.Database); err != nil {
-		return nil, fmt.Errorf("launch: create database: %w", err)
-	}
-	port, err := freePort()
-	if err != nil {
-		s.dropDB()
-		return nil, err
-	}
-	addr := fmt.Sprintf("127.0.0.1:%d", port)
-	s.URL = "http://" + addr
-	cmd := exec.Command(o.Binary)
-	cmd.Env = append(os.Environ(),
-		"PARLEY_ADDR="+addr,
-		"DATABASE_URL="+dbURL,
-		"PARLEY_KEY_PREFIX="+s.prefix,
+	s.Database = name
+	so := testenv.ServerOptions{Binary: o.Binary, DatabaseURL: dbURL, ReadyWithin: 60 * time.Second}
+	so.Env = append([]string{
+		"PARLEY_KEY_PREFIX=" + s.prefix,
 		"PARLEY_PPROF=true",
 		// Thousands of sign-ups come from one address here: the per-address
 		// limits would turn the run into a test of the limiters.
@@ -86,128 +68,64 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 		// The profile paces every simulated sender; a per-user budget
 		// would measure the limiter instead of the send path.
 		"PARLEY_SEND_RATE=0",
-	)
-	cmd.Env = append(cmd.Env, o.Env...)
+	}, o.Env...)
 	if o.LogPath != "" {
 		f, err := os.Create(o.LogPath)
 		if err != nil {
-			s.dropDB()
+			s.cleanup()
 			return nil, fmt.Errorf("launch: server log: %w", err)
 		}
-		s.log = f
-		cmd.Stdout, cmd.Stderr = f, f
+		s.log, so.Output = f, f
 	}
-	if err := cmd.Start(); err != nil {
+	if s.srv, err = testenv.StartServer(ctx, so); err != nil {
 		s.cleanup()
-		return nil, fmt.Errorf("launch: start %s: %w", o.Binary, err)
+		return nil, fmt.Errorf("launch: %w", err)
 	}
-	s.cmd, s.PID = cmd, cmd.Process.Pid
-	go func() { s.exited <- cmd.Wait() }() // ends when the process does; Stop waits for it
-	if err := s.waitReady(ctx, 60*time.Second); err != nil {
-		_ = s.Stop(context.Background())
-		return nil, err
-	}
+	s.URL, s.PID = s.srv.URL, s.srv.PID()
 	return s, nil
-}
-
-func (s *Server) waitReady(ctx context.Context, limit time.Duration) error {
-	deadline := time.Now().Add(limit)
-	c := &http.Client{Timeout: 2 * time.Second}
-	for time.Now().Before(deadline) {
-		select {
-		case err := <-s.exited:
-			s.exited <- err
-			return fmt.Errorf("launch: server exited before ready: %v", err)
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(200 * time.Millisecond):
-		}
-		resp, err := c.Get(s.URL + "/readyz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return nil
-			}
-		}
-	}
-	return fmt.Errorf("launch: server not ready within %s", limit)
 }
 
 // Stop sends SIGTERM, waits up to 20 s (then kills), drops the database
 // and the run's Valkey keys.
 func (s *Server) Stop(ctx context.Context) error {
 	var errs []error
-	if s.cmd != nil {
-		_ = s.cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case err := <-s.exited:
-			if err != nil {
-				errs = append(errs, fmt.Errorf("launch: server exit after SIGTERM: %w", err))
-			}
-		case <-time.After(20 * time.Second):
-			_ = s.cmd.Process.Kill()
-			<-s.exited
-			errs = append(errs, errors.New("launch: server ignored SIGTERM for 20s and was killed"))
-		case <-ctx.Done():
-			_ = s.cmd.Process.Kill()
-			<-s.exited
+	if s.srv != nil {
+		if err := s.srv.Stop(ctx, 20*time.Second); err != nil {
+			errs = append(errs, fmt.Errorf("launch: server exit after SIGTERM: %w", err))
 		}
-		s.cmd = nil
+		s.srv = nil
 	}
 	s.cleanup()
 	if s.valkey != "" {
-		if err := dropKeys(s.valkey, s.prefix); err != nil {
-			errs = append(errs, err)
+		dctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+		defer cancel()
+		if err := testenv.DropKeys(dctx, s.valkey, s.prefix); err != nil {
+			errs = append(errs, fmt.Errorf("launch: %w", err))
 		}
 	}
-	if len(errs) > 0 {
-		return errors.Join(errs...)
-	}
-	return nil
+	return errors.Join(errs...)
 }
 
 func (s *Server) cleanup() {
 	if s.log != nil {
 		s.log.Close()
+		s.log = nil
 	}
-	s.dropDB()
-}
-
-func (s *Server) dropDB() {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	_ = s.exec(ctx, "DROP DATABASE IF EXISTS "+s.Database+" WITH (FORCE)")
+	_ = testenv.DropDatabase(ctx, s.admin, s.Database)
 }
 
-func (s *Server) exec(ctx context.Context, stmt string) error {
-	db, err := sql.Open("postgres", s.admin)
-	if err != nil {
-		return fmt.Errorf("launch: open admin database: %w", err)
+// valkeyURL returns the VALKEY_URL the server runs with: the last one in
+// env, else the process's own.
+func valkeyURL(env []string) string {
+	url := os.Getenv("VALKEY_URL")
+	for _, kv := range env {
+		if v, ok := strings.CutPrefix(kv, "VALKEY_URL="); ok {
+			url = v
+		}
 	}
-	defer db.Close()
-	db.SetMaxOpenConns(1)
-	if _, err := db.ExecContext(ctx, stmt); err != nil {
-		return fmt.Errorf("launch: %s: %w", stmt, err)
-	}
-	return nil
-}
-
-func withDatabase(admin, name string) (string, error) {
-	u, err := url.Parse(admin)
-	if err != nil {
-		return "", fmt.Errorf("launch: admin url: %w", err)
-	}
-	u.Path = "/" + name
-	return u.String(), nil
-}
-
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, fmt.Errorf("launch: free port: %w", err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
+	return url
 }
 
 func randomTag() string {

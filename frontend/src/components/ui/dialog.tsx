@@ -1,29 +1,56 @@
-import { useEffect, useRef, type ReactNode } from 'react';
+import { useLayoutEffect, useRef, type ReactNode } from 'react';
 
-/** A modal panel that closes on Escape or a click on the backdrop. */
+/**
+ * A modal panel on the native `<dialog>`: `showModal()` makes the page behind
+ * it inert, so focus stays inside, and turns Escape into a `cancel` event.
+ * The caller owns whether it is open (it unmounts it on `onClose`), so the
+ * browser's own closing is held back and reported instead.
+ */
 export function Dialog(props: { title: string; onClose: () => void; children: ReactNode }) {
   const { title, onClose, children } = props;
-  const panel = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    const previous = document.activeElement as HTMLElement | null;
-    panel.current?.querySelector<HTMLElement>('input, button, select, textarea')?.focus();
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') onClose();
+  const ref = useRef<HTMLDialogElement>(null);
+  // The latest onClose without reopening the dialog when its identity changes.
+  const onCloseRef = useRef(onClose);
+  useLayoutEffect(() => {
+    onCloseRef.current = onClose;
+  });
+
+  // A layout effect opens it before the first paint and closes it before it
+  // leaves the document, which is when the browser hands focus back.
+  useLayoutEffect(() => {
+    const dialog = ref.current;
+    if (!dialog) return;
+    const previous = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    const onCancel = (e: Event) => {
+      e.preventDefault();
+      onCloseRef.current();
     };
-    document.addEventListener('keydown', onKey);
+    // A browser may close it anyway (it ignores a held-back Escape pressed
+    // twice without a click between): tell the caller all the same.
+    const onNativeClose = () => onCloseRef.current();
+    dialog.addEventListener('cancel', onCancel);
+    dialog.addEventListener('close', onNativeClose);
+    dialog.showModal();
     return () => {
-      document.removeEventListener('keydown', onKey);
-      previous?.focus?.();
+      dialog.removeEventListener('cancel', onCancel);
+      dialog.removeEventListener('close', onNativeClose);
+      if (dialog.open) dialog.close();
+      previous?.focus();
     };
-  }, [onClose]);
+  }, []);
+
   return (
-    <div
-      className="backdrop"
+    <dialog
+      className="dialog"
+      aria-label={title}
+      ref={ref}
+      // A press on the backdrop lands on the <dialog> itself; the panel
+      // inside covers all of the dialog's own box.
       onMouseDown={(e) => {
-        if (e.target === e.currentTarget) onClose();
+        if (e.target === e.currentTarget) onCloseRef.current();
       }}
     >
-      <div className="dialog" role="dialog" aria-modal="true" aria-label={title} ref={panel}>
+      <div className="dialog-panel">
         <header className="dialog-head">
           <h2>{title}</h2>
           <button type="button" className="icon-btn" aria-label="Close" onClick={onClose}>
@@ -32,6 +59,6 @@ export function Dialog(props: { title: string; onClose: () => void; children: Re
         </header>
         {children}
       </div>
-    </div>
+    </dialog>
   );
 }

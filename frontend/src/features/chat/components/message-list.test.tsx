@@ -50,11 +50,25 @@ function List(props: { list: Message[]; hasOlder: boolean; onLoadOlder?: () => v
   );
 }
 
+/**
+ * Waits until the list has stopped moving: the same DOM and scroll
+ * position three ticks in a row (the virtualizer measures and scrolls over
+ * several frames, and a busy machine stretches them).
+ */
 async function settle() {
-  for (let i = 0; i < 5; i++) {
+  const snapshot = () => {
+    const box = document.querySelector('.message-scroll');
+    return `${box?.scrollTop ?? -1}|${document.body.innerHTML}`;
+  };
+  let last = '';
+  let same = 0;
+  for (let i = 0; i < 200 && same < 3; i++) {
     await act(async () => {
       await new Promise((r) => setTimeout(r, 20));
     });
+    const now = snapshot();
+    same = now === last ? same + 1 : 0;
+    last = now;
   }
 }
 

@@ -40,18 +40,20 @@ export default function RoomView(props: {
     return buildItems(list, pending);
   }, [messages, outbox, roomId]);
 
+  // The mutation objects change identity on every state change; their
+  // mutate functions do not, and they are all the rows need.
+  const saveEdit = edit.mutate;
+  const deleteMessage = remove.mutate;
   const actions = useMemo<RowActions>(
     () => ({
       onStartEdit: setEditingSeq,
       onCancelEdit: () => setEditingSeq(null),
-      onSaveEdit: (seq, body) => edit.mutate({ seq, body }, { onSuccess: () => setEditingSeq(null) }),
+      onSaveEdit: (seq, body) => saveEdit({ seq, body }, { onSuccess: () => setEditingSeq(null) }),
       onDelete: (seq) => {
-        if (globalThis.confirm?.('Delete this message?') ?? true) remove.mutate(seq);
+        if (globalThis.confirm?.('Delete this message?') ?? true) deleteMessage(seq);
       },
     }),
-    // The mutation objects change identity on every state change; their
-    // mutate functions do not, and they are all the rows need.
-    [edit.mutate, remove.mutate],
+    [saveEdit, deleteMessage],
   );
   const onRetry = useCallback((clientId: string) => socket.retry(clientId), [socket]);
   const onDiscard = useCallback((clientId: string) => outboxStore.remove(clientId), [outboxStore]);

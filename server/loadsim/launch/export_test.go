@@ -1,4 +1,0 @@
-package launch
-
-// Internals opened to the external tests of this package.
-var DropKeys = dropKeys
