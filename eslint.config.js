@@ -6,7 +6,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 const src = 'frontend/src';
-const features = ['auth', 'chat', 'rooms'];
+const features = ['admin', 'auth', 'chat', 'rooms'];
 
 // app → features → shared (lib, components): a feature that needs another
 // feature's code is a sign that the code belongs in lib/ or components/.

@@ -55,9 +55,9 @@ export interface RunningServer {
  * test and the load simulator use and which this file cannot import: a
  * database named parley_<purpose>_<16 hex digits> on PARLEY_TEST_DATABASE_URL's
  * server, dropped WITH (FORCE) at the end; the inherited environment, then
- * PARLEY_ADDR and DATABASE_URL, then this harness's settings; ready when
- * GET /readyz answers 200, polled every 100 ms, an exit before that being a
- * failure; stopped with SIGTERM, killed only after a grace period. Change
+ * PARLEY_ADDR, DATABASE_URL and PARLEY_ADMIN_ADDR (a free port of its own),
+ * then this harness's settings; ready when GET /readyz answers 200, polled
+ * every 100 ms, an exit before that being a failure; stopped with SIGTERM, killed only after a grace period. Change
  * both together.
  */
 export async function startServer(repoRoot: string): Promise<RunningServer> {
@@ -69,6 +69,7 @@ export async function startServer(repoRoot: string): Promise<RunningServer> {
   await psql(adminUrl, `CREATE DATABASE ${dbName}`);
   const databaseUrl = withDatabase(adminUrl, dbName);
   const port = await freePort();
+  const adminPort = await freePort();
   const baseURL = `http://127.0.0.1:${port}`;
   const logs: string[] = [];
   const child: ChildProcess = spawn(bin, [], {
@@ -77,6 +78,8 @@ export async function startServer(repoRoot: string): Promise<RunningServer> {
       ...process.env,
       PARLEY_ADDR: `127.0.0.1:${port}`,
       DATABASE_URL: databaseUrl,
+      // Its own admin listener, so that servers side by side do not collide.
+      PARLEY_ADMIN_ADDR: `127.0.0.1:${adminPort}`,
       PARLEY_ARGON2_MEMORY_KIB: '8192',
       PARLEY_DB_MAX_OPEN: '5',
       PARLEY_DB_MAX_IDLE: '5',

@@ -57,6 +57,8 @@ func startCluster(tb testing.TB, replicas int, keepDrained bool) *cluster {
 	dir := sharedTempDir(tb)
 	nginxPort := testenv.FreePort(tb)
 	basePort := testenv.FreePortRange(tb, replicas)
+	// Each replica's admin listener needs its own free port too.
+	adminPort := testenv.FreePortRange(tb, replicas)
 	out, err := os.Create(filepath.Join(dir, "cluster.log"))
 	if err != nil {
 		tb.Fatal(err)
@@ -69,6 +71,7 @@ func startCluster(tb testing.TB, replicas int, keepDrained bool) *cluster {
 		"CLUSTER_DIR="+dir,
 		"CLUSTER_REPLICAS="+strconv.Itoa(replicas),
 		"CLUSTER_BASE_PORT="+strconv.Itoa(basePort),
+		"CLUSTER_ADMIN_BASE_PORT="+strconv.Itoa(adminPort),
 		"CLUSTER_NGINX_PORT="+strconv.Itoa(nginxPort),
 		"CLUSTER_KEEP_DRAINED="+map[bool]string{true: "1", false: "0"}[keepDrained],
 		"CLUSTER_STOP_TIMEOUT=15",

@@ -15,6 +15,7 @@ import (
 	"github.com/parleychat/parley/server/app"
 	"github.com/parleychat/parley/server/cache"
 	"github.com/parleychat/parley/server/hub"
+	"github.com/parleychat/parley/server/monitor"
 	"github.com/parleychat/parley/server/postgres"
 	"github.com/parleychat/parley/server/ratelimit"
 	"github.com/parleychat/parley/server/web"
@@ -30,7 +31,10 @@ type Config struct {
 	KeyPrefix       string
 	AllowedOrigins  []string
 	TrustedProxies  []string
-	LogLevel        slog.Level
+	// Admins are the usernames (lower case) that may see the operators'
+	// dashboard.
+	Admins   []string
+	LogLevel slog.Level
 
 	DBMaxOpen         int
 	DBMaxIdle         int
@@ -88,11 +92,18 @@ type Config struct {
 	CacheTTLHistory time.Duration
 	CacheTTLSession time.Duration
 
-	Pprof bool
+	// AdminAddr is the operators' listener (pprof and /metrics); empty
+	// turns it off.
+	AdminAddr string
+	// MemoryWarn is the memory level that logs a warning; zero: never.
+	MemoryWarn monitor.Threshold
 }
 
 // DefaultDatabaseURL is the local PostgreSQL's database "parley".
 const DefaultDatabaseURL = "postgres://postgres@127.0.0.1:5432/parley?sslmode=disable"
+
+// DefaultAdminAddr keeps pprof and the admin /metrics on loopback.
+const DefaultAdminAddr = "127.0.0.1:9090"
 
 // Load reads the configuration from getenv (os.Getenv in production).
 // Where a package has its own default, that default is the one used here,
@@ -112,6 +123,7 @@ func Load(getenv func(string) string) (*Config, error) {
 		KeyPrefix:       r.str("PARLEY_KEY_PREFIX", "parley:"),
 		AllowedOrigins:  r.list("PARLEY_ALLOWED_ORIGINS"),
 		TrustedProxies:  r.list("PARLEY_TRUSTED_PROXIES"),
+		Admins:          usernames(r.list("PARLEY_ADMINS")),
 		LogLevel:        r.level("PARLEY_LOG_LEVEL", slog.LevelInfo),
 
 		DBMaxOpen:         r.intIn("PARLEY_DB_MAX_OPEN", postgres.DefaultMaxOpenConns, 1, 1000),
@@ -159,7 +171,8 @@ func Load(getenv func(string) string) (*Config, error) {
 		CacheTTLHistory: r.duration("PARLEY_CACHE_TTL_HISTORY", ttl.History),
 		CacheTTLSession: r.duration("PARLEY_CACHE_TTL_SESSION", ttl.Session),
 
-		Pprof: r.boolean("PARLEY_PPROF", false),
+		AdminAddr:  r.adminAddr("PARLEY_ADMIN_ADDR", DefaultAdminAddr),
+		MemoryWarn: r.threshold("PARLEY_MEMORY_WARN"),
 	}
 	if r.err != nil {
 		return nil, r.err
@@ -202,6 +215,19 @@ func (c *Config) Validate() error {
 		if _, err := netip.ParseAddr(p); err != nil {
 			return fmt.Errorf("PARLEY_TRUSTED_PROXIES: %q is neither an IP address nor a CIDR", p)
 		}
+	}
+	if c.AdminAddr != "" {
+		if _, _, err := splitHostPort(c.AdminAddr); err != nil {
+			return fmt.Errorf("PARLEY_ADMIN_ADDR: %q is not host:port (empty or off turns it off): %v", c.AdminAddr, err)
+		}
+	}
+	if c.MemoryWarn.Share > 0 {
+		if _, _, err := c.MemoryWarn.Limit(); err != nil {
+			return fmt.Errorf("PARLEY_MEMORY_WARN: %s needs a memory limit to take a share of: %v", c.MemoryWarn, err)
+		}
+	}
+	if err := checkAdmins(c.Admins); err != nil {
+		return err
 	}
 	if c.DBMaxIdle > c.DBMaxOpen {
 		return fmt.Errorf("PARLEY_DB_MAX_IDLE: %d is above PARLEY_DB_MAX_OPEN (%d)", c.DBMaxIdle, c.DBMaxOpen)

@@ -22,7 +22,7 @@ type envelope struct {
 
 // Envelope kinds and the meaning of a, b, c for each.
 const (
-	kindMessage      byte = 1 + iota // a room, b seq
+	kindMessage      byte = 1 + iota // a room, b seq, c commit time (Unix µs)
 	kindRoomEvent                    // a room, c user to skip (0: none)
 	kindUserEvent                    // a user
 	kindJoined                       // a user, b room, c room's last seq

@@ -45,7 +45,8 @@ func (h *Hub) handle(ch Chat, c *conn, data []byte) {
 }
 
 func (h *Hub) handleSend(ctx context.Context, ch Chat, c *conn, f Frame) {
-	if ok, wait := c.limiter.allow(time.Now()); !ok {
+	arrived := time.Now()
+	if ok, wait := c.limiter.allow(arrived); !ok {
 		h.m.rateLimited.Inc()
 		c.sendError(chat.RateLimited(wait, "Too many messages; slow down."), f.ClientID, f.RoomID)
 		return
@@ -64,6 +65,7 @@ func (h *Hub) handleSend(ctx context.Context, ch Chat, c *conn, f Frame) {
 		return
 	}
 	c.push(&outFrame{data: data})
+	h.m.ack.Observe(time.Since(arrived).Seconds())
 }
 
 func (h *Hub) handleTyping(c *conn, f Frame) {

@@ -12,7 +12,13 @@ type metrics struct {
 	publishErrors   prometheus.Counter
 	reorderTimeouts prometheus.Counter
 	tooMany         prometheus.Counter
+	sends           prometheus.Counter
+	ack             prometheus.Histogram
+	delivery        prometheus.Histogram
 }
+
+// latencyBuckets span a fast local hop to a stalled one, in seconds.
+var latencyBuckets = []float64{.0005, .001, .002, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5}
 
 func newMetrics(reg prometheus.Registerer) *metrics {
 	m := &metrics{
@@ -43,10 +49,21 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		tooMany: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "parley_ws_too_many_total", Help: "Connections refused because their user held too many.",
 		}),
+		sends: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "parley_sends_total", Help: "Messages committed through this replica (API, socket and forms).",
+		}),
+		ack: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "parley_ack_seconds", Help: "From a socket send's arrival to its ack being queued.", Buckets: latencyBuckets,
+		}),
+		delivery: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "parley_delivery_seconds",
+			Help:    "From a message's commit to its fan-out to this replica's connections, once per message and replica.",
+			Buckets: latencyBuckets,
+		}),
 	}
 	if reg != nil {
 		reg.MustRegister(m.connections, m.delivered, m.replayed, m.slowClosed, m.tooBig,
-			m.rateLimited, m.publishErrors, m.reorderTimeouts, m.tooMany)
+			m.rateLimited, m.publishErrors, m.reorderTimeouts, m.tooMany, m.sends, m.ack, m.delivery)
 	}
 	return m
 }

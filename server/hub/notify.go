@@ -14,7 +14,10 @@ import (
 
 // MessageCreated sends a new message to its room.
 func (h *Hub) MessageCreated(_ context.Context, m *chat.Message) {
-	h.emit(roomTopic(m.RoomID), kindMessage, m.RoomID, m.Seq, 0, messageEvent{Type: "message", Message: m})
+	h.m.sends.Inc()
+	// c carries the commit time, so each replica can tell how long the
+	// message took to reach its connections.
+	h.emit(roomTopic(m.RoomID), kindMessage, m.RoomID, m.Seq, m.CreatedAt.UnixMicro(), messageEvent{Type: "message", Message: m})
 }
 
 // MessageEdited sends an edited message to its room.
@@ -138,7 +141,9 @@ func (h *Hub) deliver(payload []byte) {
 func (h *Hub) deliverEnvelope(e envelope) {
 	switch e.kind {
 	case kindMessage:
-		h.offerMessage(h.frame(e.frame, e.a, e.b))
+		f := h.frame(e.frame, e.a, e.b)
+		f.committed = e.c
+		h.offerMessage(f)
 	case kindRoomEvent:
 		h.offerRoom(h.frame(e.frame, e.a, 0), e.c)
 	case kindUserEvent:

@@ -20,6 +20,9 @@ type outFrame struct {
 	compress bool
 	room     int64
 	seq      int64
+	// committed is a message's commit time in Unix microseconds (0 for
+	// other events), for the delivery latency histogram.
+	committed int64
 }
 
 // room is this replica's view of one room: the local connections subscribed
@@ -83,11 +86,11 @@ func (h *Hub) offerMessage(f *outFrame) {
 		return
 	case f.seq == r.last+1:
 		r.last = f.seq
-		h.fanout(r, f, 0)
+		h.fanoutMessage(r, f)
 		for len(r.held) > 0 && r.held[0].seq <= r.last+1 {
 			if g := r.held[0]; g.seq == r.last+1 {
 				r.last = g.seq
-				h.fanout(r, g, 0)
+				h.fanoutMessage(r, g)
 			}
 			r.held = r.held[1:]
 		}
@@ -121,7 +124,7 @@ func (h *Hub) releaseHeld(r *room) {
 	for _, g := range r.held {
 		if g.seq > r.last {
 			r.last = g.seq
-			h.fanout(r, g, 0)
+			h.fanoutMessage(r, g)
 		}
 	}
 	r.held = nil
@@ -137,6 +140,15 @@ func (h *Hub) offerRoom(f *outFrame, skip int64) {
 	r.mu.Lock()
 	h.fanout(r, f, skip)
 	r.mu.Unlock()
+}
+
+// fanoutMessage fans a message out in its turn and records how long it
+// took from its commit.
+func (h *Hub) fanoutMessage(r *room, f *outFrame) {
+	h.fanout(r, f, 0)
+	if f.committed > 0 {
+		h.m.delivery.Observe(max(0, time.Since(time.UnixMicro(f.committed)).Seconds()))
+	}
 }
 
 // fanout hands f to every connection of r; r.mu is held. It allocates

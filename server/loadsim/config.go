@@ -52,7 +52,9 @@ type Config struct {
 	Setup            int           // concurrent room creations
 	Progress         time.Duration // interval of progress lines
 	ProfileCPU       time.Duration // length of a server CPU profile from /debug/pprof, 0: none
+	PprofURL         string        // the server's admin listener, which alone serves /debug/pprof
 	SLO              SLO
+	Soak             Soak      // memory and goroutine slope over the steady phase
 	Log              io.Writer // progress lines; nil discards them
 
 	// Search mode: after the first Users, add Step users every StepEvery
@@ -86,6 +88,7 @@ func Defaults() Config {
 			DeliveryP99:   250 * time.Millisecond,
 			HTTPErrorRate: 0.00025,
 		},
+		Soak:        Soak{Warmup: time.Minute, RSSSlopeMB: 2, GoroutineSlope: 10},
 		Step:        500,
 		StepEvery:   30 * time.Second,
 		SearchLimit: 20000,
@@ -131,6 +134,8 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("password must be at least 8 characters")
 	case c.SourceNets < 0 || c.SourceNets > 254:
 		return fmt.Errorf("source nets must be 0 to 254, got %d", c.SourceNets)
+	case c.Soak.Every != 0 && (c.Soak.Every < time.Second || c.Soak.Warmup < 0 || c.Soak.RSSSlopeMB <= 0 || c.Soak.GoroutineSlope <= 0):
+		return fmt.Errorf("soak needs an interval of at least 1s, a warm-up of at least 0 and positive slope limits")
 	case c.Search && (c.Step < 1 || c.StepEvery < time.Second || c.SearchLimit < c.Users):
 		return fmt.Errorf("search needs step ≥ 1, step interval ≥ 1s and a limit ≥ users")
 	}

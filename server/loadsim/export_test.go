@@ -7,3 +7,6 @@ var (
 	MessageBody  = messageBody
 	ParseMetrics = parseMetrics
 )
+
+// SoakFailures judges a soak series as a run does.
+func SoakFailures(cfg Soak, s []SoakSample) []string { return soakResult(cfg, s).failures() }

@@ -21,12 +21,14 @@ type ServerSample struct {
 	CPUSeconds float64 // process CPU time, user + system
 	RSSBytes   float64
 	WSConns    float64 // parley_ws_connections, when exported
+	Goroutines float64 // go_goroutines, when exported
 	// Cache holds hits and misses of parley_cache_* series per cache level
 	// (the "level" label; "" when there is none).
-	Cache    map[string]*[2]float64
-	HasCPU   bool
-	HasWS    bool
-	HasCache bool
+	Cache         map[string]*[2]float64
+	HasCPU        bool
+	HasWS         bool
+	HasCache      bool
+	HasGoroutines bool
 }
 
 // sampler reads the server's state from /proc when its pids are known,
@@ -72,6 +74,10 @@ func (s *sampler) sample(ctx context.Context) ServerSample {
 		if v, ok := m["parley_ws_connections"]; ok {
 			out.WSConns += v
 			out.HasWS = true
+		}
+		if v, ok := m["go_goroutines"]; ok {
+			out.Goroutines += v
+			out.HasGoroutines = true
 		}
 		for k, v := range m {
 			level, ok := strings.CutPrefix(k, "cache_hits:")

@@ -57,7 +57,19 @@ func (r *runner) execute(ctx context.Context) (*Result, error) {
 		profWG.Add(1)
 		go func() {
 			defer profWG.Done()
-			profile = fetchProfile(phaseCtx, r.clients[0], cfg.Target, cfg.ProfileCPU)
+			profile = fetchProfile(phaseCtx, r.clients[0], cfg.PprofURL, cfg.ProfileCPU)
+		}()
+	}
+
+	var soak []SoakSample
+	soakCtx, soakCancel := context.WithCancel(phaseCtx)
+	defer soakCancel()
+	var soakWG sync.WaitGroup
+	if cfg.Soak.Every > 0 {
+		soakWG.Add(1)
+		go func() {
+			defer soakWG.Done()
+			soak = r.soakLoop(soakCtx, s1.At)
 		}()
 	}
 
@@ -70,6 +82,8 @@ func (r *runner) execute(ctx context.Context) (*Result, error) {
 	default:
 		sleepCtx(phaseCtx, cfg.Duration)
 	}
+	soakCancel()
+	soakWG.Wait()
 	s2 := r.sampler.sample(ctx)
 	box2 := sampleBox()
 	c2 := r.ledger.Counts()
@@ -132,7 +146,7 @@ func (r *runner) execute(ctx context.Context) (*Result, error) {
 	}
 	if cfg.ProfileCPU > 0 {
 		if profile == nil {
-			res.Notes = append(res.Notes, "no CPU profile: /debug/pprof/profile is not served by the target")
+			res.Notes = append(res.Notes, "no CPU profile: no --pprof-url, or its /debug/pprof/profile did not answer")
 		} else {
 			res.Server.Profile = "cpu.pprof"
 			res.cpuProfile = profile
@@ -154,6 +168,13 @@ func (r *runner) execute(ctx context.Context) (*Result, error) {
 		slo = SLO{HTTPErrorRate: 1}
 	}
 	res.judge(slo)
+	if cfg.Soak.Every > 0 {
+		res.Soak = soakResult(cfg.Soak, soak)
+		if f := res.Soak.failures(); len(f) > 0 {
+			res.Failures = append(res.Failures, f...)
+			res.Pass = false
+		}
+	}
 	if search != nil && search.Sustained == 0 {
 		res.Pass = false
 		res.Failures = append(res.Failures, "search: not even the first step held the SLOs")
@@ -252,8 +273,12 @@ func serverResult(before, s1, s2 ServerSample, peak float64, conns int64, fromPr
 	return out
 }
 
-// fetchProfile takes a CPU profile of the server; nil when pprof is off.
+// fetchProfile takes a CPU profile from the server's admin listener; nil
+// when there is none.
 func fetchProfile(ctx context.Context, c *http.Client, target string, d time.Duration) []byte {
+	if target == "" {
+		return nil
+	}
 	url := fmt.Sprintf("%s/debug/pprof/profile?seconds=%d", target, int(d.Seconds()))
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {

@@ -9,7 +9,7 @@ import (
 )
 
 // WriteFiles writes result.json, summary.md, latency.svg and, when one was
-// taken, cpu.pprof into dir.
+// taken, cpu.pprof into dir; a soak run adds soak.svg.
 func (r *Result) WriteFiles(dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("report: %w", err)
@@ -22,6 +22,9 @@ func (r *Result) WriteFiles(dir string) error {
 		"result.json": append(j, '\n'),
 		"summary.md":  []byte(r.Markdown()),
 		"latency.svg": []byte(r.SVG()),
+	}
+	if r.Soak != nil {
+		files["soak.svg"] = []byte(r.Soak.SVG(r.Name))
 	}
 	if r.cpuProfile != nil {
 		files["cpu.pprof"] = r.cpuProfile

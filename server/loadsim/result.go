@@ -29,6 +29,7 @@ type Result struct {
 	LoadGen  LoadGenResult  `json:"load_generator"`
 	Box      BoxResult      `json:"machine"`
 	Search   *SearchResult  `json:"search,omitempty"`
+	Soak     *SoakResult    `json:"soak,omitempty"`
 	SLO      []SLOCheck     `json:"slo"`
 	Pass     bool           `json:"pass"`
 	Failures []string       `json:"failures,omitempty"`

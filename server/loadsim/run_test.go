@@ -92,6 +92,43 @@ func TestRun(t *testing.T) {
 			}
 		}
 	})
+	t.Run("OKSoakSamples", func(t *testing.T) {
+		// The soak series come from the real server: RSS from /proc and
+		// goroutines from its /metrics, once a second over the steady phase.
+		var log bytes.Buffer
+		cfg := loadsim.Defaults()
+		cfg.Name, cfg.Target, cfg.ServerPIDs = "soak", srv.URL, []int{srv.PID}
+		cfg.Users, cfg.RampRate, cfg.Duration, cfg.Drain = 20, 40, 8*time.Second, 2*time.Second
+		cfg.Profile, cfg.ChattyRate, cfg.RoomSizes = loadsim.ProfileChatty, 20, []int{10}
+		cfg.UserPrefix, cfg.Progress, cfg.Log = "rs", time.Second, &log
+		cfg.MaxTime = time.Minute
+		cfg.SLO.DeliveryP99, cfg.SLO.HTTPP99 = 0, 0
+		// Limits no real server breaks in 8 s: this checks the sampling.
+		cfg.Soak = loadsim.Soak{Every: time.Second, RSSSlopeMB: 1e6, GoroutineSlope: 1e6}
+		res, err := loadsim.Run(context.Background(), cfg)
+		if err != nil {
+			t.Fatalf("run: %v\n%s", err, log.String())
+		}
+		if !res.Pass {
+			t.Fatalf("run failed: %v\n%s", res.Failures, log.String())
+		}
+		s := res.Soak
+		if s == nil || len(s.Samples) < 6 || !s.HasGoroutines {
+			t.Fatalf("soak result %+v: want ≥ 6 samples with goroutines", s)
+		}
+		for _, p := range s.Samples {
+			if p.RSSMB <= 0 || p.Goroutines < float64(cfg.Users) {
+				t.Fatalf("sample %+v: want RSS and at least a goroutine per socket", p)
+			}
+		}
+		dir := t.TempDir()
+		if err := res.WriteFiles(dir); err != nil {
+			t.Fatal(err)
+		}
+		if st, err := os.Stat(filepath.Join(dir, "soak.svg")); err != nil || st.Size() == 0 {
+			t.Fatalf("soak.svg not written: %v", err)
+		}
+	})
 	t.Run("OKReconnects", func(t *testing.T) {
 		// Sockets drop and reconnect with their resume point while
 		// everybody chats: nothing is lost, repeated or out of order.

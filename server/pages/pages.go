@@ -66,6 +66,9 @@ type Options struct {
 	// Nil limits nothing.
 	Guard  *ratelimit.Guard
 	Logger *slog.Logger
+	// Admins are the usernames that get the SPA's /admin dashboard; for
+	// everybody else /admin is the 404 page.
+	Admins []string
 }
 
 // Pages renders and serves the server-side HTML.
@@ -76,6 +79,7 @@ type Pages struct {
 	guard   *ratelimit.Guard
 	maxAge  time.Duration
 	log     *slog.Logger
+	admins  map[string]bool
 }
 
 // New parses the templates and prepares the layout once.
@@ -104,6 +108,7 @@ func New(o Options) (*Pages, error) {
 		guard:   o.Guard,
 		maxAge:  o.SessionMaxAge,
 		log:     o.Logger,
+		admins:  adminSet(o.Admins),
 	}, nil
 }
 
@@ -122,5 +127,7 @@ func (p *Pages) Register(r fiber.Router) {
 	post("/register", p.register)
 	post("/logout", p.logout)
 	post("/rooms/:id/messages", p.postMessage)
+	r.Get("/admin", p.admin)
+	r.Get("/admin/*", p.admin)
 	r.Get("/*", p.fallback)
 }

@@ -74,6 +74,9 @@ func (s *Store) commitFast(reqs []*sendReq) ([]sendResult, error) {
 		return nil, err
 	}
 	s.batches.Add(1)
+	if s.onBatch != nil {
+		s.onBatch(len(reqs))
+	}
 	s.sends.Add(uint64(len(reqs)))
 	return results, nil
 }
@@ -137,6 +140,9 @@ func (s *Store) commitChecked(reqs []*sendReq) ([]sendResult, error) {
 		return nil, fmt.Errorf("postgres: send: commit: %w", err)
 	}
 	s.batches.Add(1)
+	if s.onBatch != nil {
+		s.onBatch(len(reqs))
+	}
 	s.sends.Add(uint64(len(reqs)))
 	return results, nil
 }

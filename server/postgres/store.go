@@ -22,6 +22,9 @@ type StoreOptions struct {
 	MaxBatch int
 	// CommitTimeout bounds one batch transaction. Zero means 10 seconds.
 	CommitTimeout time.Duration
+	// OnBatch, when set, hears the size of every committed batch (for a
+	// metric); it runs on the committer and must not block.
+	OnBatch func(sends int)
 }
 
 // Defaults of StoreOptions.
@@ -52,6 +55,7 @@ type Store struct {
 
 	batches atomic.Uint64
 	sends   atomic.Uint64
+	onBatch func(int)
 }
 
 var (
@@ -80,6 +84,7 @@ func NewStore(db *DB, o StoreOptions) *Store {
 		replica:  db.Replica(),
 		maxBatch: o.MaxBatch,
 		timeout:  o.CommitTimeout,
+		onBatch:  o.OnBatch,
 		ctx:      ctx,
 		cancel:   cancel,
 	}

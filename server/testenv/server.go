@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"strings"
 	"testing"
 	"time"
 )
@@ -27,7 +28,10 @@ type Server struct {
 	*Process
 	Addr string // 127.0.0.1:<port>, its PARLEY_ADDR
 	URL  string // http://Addr
-	tail *tailWriter
+	// AdminURL is http:// and its PARLEY_ADMIN_ADDR, a port of its own so
+	// that several servers run side by side; Env may override or empty it.
+	AdminURL string
+	tail     *tailWriter
 }
 
 // StartServer starts o.Binary on a free port with PARLEY_ADDR and
@@ -38,11 +42,25 @@ func StartServer(ctx context.Context, o ServerOptions) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	adminPort, err := freePort()
+	if err != nil {
+		return nil, err
+	}
 	s := &Server{Addr: fmt.Sprintf("127.0.0.1:%d", port), tail: &tailWriter{max: 4000}}
 	s.URL = "http://" + s.Addr
+	adminAddr := fmt.Sprintf("127.0.0.1:%d", adminPort)
+	s.AdminURL = "http://" + adminAddr
 	cmd := exec.Command(o.Binary)
-	cmd.Env = append(os.Environ(), "PARLEY_ADDR="+s.Addr, "DATABASE_URL="+o.DatabaseURL)
+	cmd.Env = append(os.Environ(), "PARLEY_ADDR="+s.Addr, "DATABASE_URL="+o.DatabaseURL, "PARLEY_ADMIN_ADDR="+adminAddr)
 	cmd.Env = append(cmd.Env, o.Env...)
+	for _, kv := range o.Env {
+		if v, ok := strings.CutPrefix(kv, "PARLEY_ADMIN_ADDR="); ok {
+			s.AdminURL = ""
+			if v != "" && v != "off" {
+				s.AdminURL = "http://" + v
+			}
+		}
+	}
 	var out io.Writer = s.tail
 	if o.Output != nil {
 		out = io.MultiWriter(o.Output, s.tail)

@@ -59,7 +59,9 @@ func (s *Server) observe(c *fiber.Ctx) error {
 	// Fiber's strings point into buffers it reuses: the metric labels
 	// outlive the request, so they get their own copies.
 	route := strings.Clone(c.Route().Path)
-	s.metrics.observe(strings.Clone(c.Method()), route, status, elapsed)
+	method := strings.Clone(c.Method())
+	s.metrics.observe(method, route, status, elapsed)
+	s.admin.observeRequest(method, route, status, elapsed)
 	level := slog.LevelDebug
 	if status >= 500 {
 		level = slog.LevelError

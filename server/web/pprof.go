@@ -1,18 +1,24 @@
 package web
 
 import (
+	"net/http"
 	"net/http/pprof"
 
-	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/middleware/adaptor"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
-// mountPprof serves net/http/pprof under /debug/pprof; Fiber does not use
-// http.DefaultServeMux, where the pprof package registers itself.
-func mountPprof(f *fiber.App) {
-	f.Get("/debug/pprof/cmdline", adaptor.HTTPHandlerFunc(pprof.Cmdline))
-	f.Get("/debug/pprof/profile", adaptor.HTTPHandlerFunc(pprof.Profile))
-	f.Get("/debug/pprof/symbol", adaptor.HTTPHandlerFunc(pprof.Symbol))
-	f.Get("/debug/pprof/trace", adaptor.HTTPHandlerFunc(pprof.Trace))
-	f.Get("/debug/pprof/*", adaptor.HTTPHandlerFunc(pprof.Index))
+// AdminHandler is what the admin listener serves, never the public port:
+// net/http/pprof under /debug/pprof/ (profiles expose memory contents and
+// cost CPU on demand) and the registry at /metrics. Its own mux, since the
+// pprof package would otherwise register on http.DefaultServeMux.
+func AdminHandler(reg *prometheus.Registry) http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
+	return mux
 }

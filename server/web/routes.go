@@ -21,9 +21,6 @@ func (s *Server) routes(o Options) {
 	f.Get("/healthz", s.healthz)
 	f.Get("/readyz", s.readyz)
 	f.Get("/metrics", metricsHandler(o.Registry))
-	if o.Pprof {
-		mountPprof(f)
-	}
 	if o.WebSocket != nil {
 		f.Get("/ws", s.origins.RequireSameSite, s.authenticate(true), o.WebSocket)
 	}
@@ -32,6 +29,8 @@ func (s *Server) routes(o Options) {
 	api.Post("/auth/register", s.register)
 	api.Post("/auth/login", s.login)
 	api.Post("/auth/logout", s.logout)
+
+	api.Get("/admin/cluster", s.adminOnly, s.cluster)
 
 	authed := api.Group("", s.authenticate(false))
 	authed.Get("/me", s.me)

@@ -46,14 +46,20 @@ type Options struct {
 	// WebSocket is mounted at GET /ws behind authentication and the Origin
 	// check; nil leaves /ws unrouted.
 	WebSocket fiber.Handler
-	// Pprof exposes /debug/pprof for profiling under load.
-	Pprof bool
 	// Guard applies the abuse limits (sign-in, sign-up, anonymous
 	// requests, form posts); nil limits nothing.
 	Guard *ratelimit.Guard
 	// OnNotModified counts each 304 by route pattern; nil counts nothing
 	// beyond the request metrics.
 	OnNotModified func(route string)
+	// Admins are the usernames that may see GET /api/v1/admin/cluster,
+	// served from Cluster; anybody else gets 404, as does everybody when
+	// either is empty.
+	Admins  []string
+	Cluster ClusterView
+	// OnRequest sees every request's route pattern, status and duration
+	// (the slow-request list); nil sees nothing.
+	OnRequest func(method, route string, status int, d time.Duration)
 }
 
 // Server is the HTTP face of one replica.
@@ -69,6 +75,7 @@ type Server struct {
 	instance string
 	guard    *ratelimit.Guard
 	counted  func(route string)
+	admin    admin
 }
 
 // New builds the Fiber app with every API route registered.
@@ -90,6 +97,7 @@ func New(o Options) (*Server, error) {
 		instance: o.Instance,
 		guard:    o.Guard,
 		counted:  o.OnNotModified,
+		admin:    newAdmin(o),
 	}
 	proxies, err := rules.ParseProxies(o.TrustedProxies)
 	if err != nil {
@@ -101,6 +109,9 @@ func New(o Options) (*Server, error) {
 		return nil, err
 	}
 	s.metrics = m
+	if err := o.Registry.Register(newReadinessCollector(s.checks)); err != nil {
+		return nil, fmt.Errorf("web: register readiness: %w", err)
+	}
 	s.fiber = fiber.New(fiber.Config{
 		AppName:               "parley",
 		BodyLimit:             o.BodyLimit,

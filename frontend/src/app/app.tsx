@@ -6,8 +6,8 @@ import { useLogout } from '../features/auth/api/logout';
 import { onUnauthorized } from '../lib/api-client';
 import { errorText } from '../lib/error-text';
 import { createQueryClient } from '../lib/query-client';
-import { navigate, useRoute } from '../lib/router';
-import { AuthScreen, SignedIn } from './routes';
+import { navigate, usePathname, useRoute } from '../lib/router';
+import { AdminDashboard, AuthScreen, SignedIn } from './routes';
 
 /** The whole app: server-state cache, session gate and routes. */
 export function App(props: { knownSignedOut?: boolean }) {
@@ -30,6 +30,7 @@ function SessionGate() {
   const me = useMe();
   const logout = useLogout();
   const route = useRoute();
+  const pathname = usePathname();
   const user = me.data;
   const onAuthPage = route.name === 'login' || route.name === 'register';
 
@@ -39,6 +40,9 @@ function SessionGate() {
     if (user && onAuthPage) navigate('/', { replace: true });
   }, [user, onAuthPage]);
 
+  // The dashboard needs no socket or sidebar, and its API decides who may
+  // see it (anyone else, signed in or not, gets its "Not found").
+  if (pathname === '/admin' || pathname === '/admin/') return <AdminDashboard />;
   if (me.isPending) return <Splash />;
   if (me.isError) {
     return (

@@ -69,9 +69,14 @@ func run(args []string) (int, error) {
 	fs.IntVar(&cfg.SourceNets, "source-nets", cfg.SourceNets, "spread client addresses over 127.0.1.1 … 127.0.N.1 (for nginx ip_hash)")
 	fs.DurationVar(&cfg.Progress, "progress", cfg.Progress, "interval of progress lines")
 	fs.DurationVar(&cfg.ProfileCPU, "pprof", 0, "take a server CPU profile of this length at the start of the steady phase")
+	fs.StringVar(&cfg.PprofURL, "pprof-url", "", "the server's admin listener (PARLEY_ADMIN_ADDR) for --pprof, e.g. http://127.0.0.1:9090; --start-server sets it")
 	fs.DurationVar(&cfg.SLO.DeliveryP99, "slo-delivery-p99", cfg.SLO.DeliveryP99, "SLO: p99 delivery latency (0: unchecked)")
 	fs.DurationVar(&cfg.SLO.HTTPP99, "slo-http-p99", cfg.SLO.HTTPP99, "SLO: p99 HTTP latency (0: unchecked)")
 	fs.Float64Var(&cfg.SLO.HTTPErrorRate, "slo-error-rate", cfg.SLO.HTTPErrorRate, "SLO: failed HTTP requests / requests")
+	fs.DurationVar(&cfg.Soak.Every, "soak-every", 0, "soak: sample server RSS and goroutines this often over the steady phase and judge their slope (0: off)")
+	fs.DurationVar(&cfg.Soak.Warmup, "soak-warmup", cfg.Soak.Warmup, "soak: steady time left out of the slope")
+	fs.Float64Var(&cfg.Soak.RSSSlopeMB, "soak-rss-slope", cfg.Soak.RSSSlopeMB, "soak: limit on server RSS growth, MB per minute")
+	fs.Float64Var(&cfg.Soak.GoroutineSlope, "soak-goroutine-slope", cfg.Soak.GoroutineSlope, "soak: limit on goroutine growth per minute")
 	fs.BoolVar(&cfg.Search, "max-users", false, "search mode: add --step users every --step-every while the SLOs hold")
 	fs.IntVar(&cfg.Step, "step", cfg.Step, "search: users added per step")
 	fs.DurationVar(&cfg.StepEvery, "step-every", cfg.StepEvery, "search: measured time per step")
@@ -129,6 +134,7 @@ func run(args []string) (int, error) {
 		}()
 		cfg.Target = srv.URL
 		cfg.ServerPIDs = []int{srv.PID}
+		cfg.PprofURL = srv.PprofURL
 		fmt.Printf("started %s at %s (pid %d, database %s)\n", *startServer, srv.URL, srv.PID, srv.Database)
 	}
 

@@ -26,6 +26,7 @@ func wirePages(w *web.Server, a *app.App, cfg *config.Config, log *slog.Logger) 
 		SessionMaxAge:  a.SessionTTL(),
 		Guard:          w.Guard(),
 		Logger:         log,
+		Admins:         cfg.Admins,
 	})
 	if err != nil {
 		return fmt.Errorf("load the pages: %w", err)

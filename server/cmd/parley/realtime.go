@@ -46,6 +46,7 @@ func wireRealtime(s *server, cfg *config.Config, log *slog.Logger, reg prometheu
 		Registerer:           reg,
 	})
 	s.background = append(s.background, h.Run)
+	s.sockets = h
 	s.drainers = append(s.drainers, h.Shutdown)
 	// Losing the broker degrades the replica (delivery stays local, other
 	// replicas' clients catch up by resume) without making it unready.

@@ -13,6 +13,7 @@ import (
 	"github.com/parleychat/parley/server/app"
 	"github.com/parleychat/parley/server/config"
 	"github.com/parleychat/parley/server/inmem"
+	"github.com/parleychat/parley/server/monitor"
 	"github.com/parleychat/parley/server/postgres"
 	"github.com/parleychat/parley/server/ratelimit"
 	"github.com/parleychat/parley/server/valkeystore"
@@ -29,6 +30,8 @@ type server struct {
 	background []func(ctx context.Context) error
 	// drainers run first on shutdown (closing WebSockets with 1001).
 	drainers []func(ctx context.Context) error
+	// sockets is the hub, read by the memory sampler.
+	sockets monitor.Sockets
 }
 
 func (s *server) onClose(f func()) { s.closers = append(s.closers, f) }
@@ -65,7 +68,13 @@ func wire(ctx context.Context, cfg *config.Config, log *slog.Logger) (_ *server,
 		return nil, fmt.Errorf("migrate database: %w", err)
 	}
 	reg.MustRegister(collectors.NewDBStatsCollector(db.Primary().DB, "primary"))
-	store := postgres.NewStore(db, postgres.StoreOptions{MaxBatch: cfg.GroupCommitBatch, Committers: cfg.GroupCommitters})
+	batchSize := prometheus.NewHistogram(prometheus.HistogramOpts{
+		Name: "parley_commit_batch_size", Help: "Sends committed together in one group commit.",
+		Buckets: prometheus.ExponentialBuckets(1, 2, 9),
+	})
+	reg.MustRegister(batchSize)
+	store := postgres.NewStore(db, postgres.StoreOptions{MaxBatch: cfg.GroupCommitBatch, Committers: cfg.GroupCommitters,
+		OnBatch: func(n int) { batchSize.Observe(float64(n)) }})
 	s.onClose(func() { _ = store.Close() })
 
 	stores := storeSet{users: store, sessions: store, rooms: store, messages: store}
@@ -107,6 +116,7 @@ func wire(ctx context.Context, cfg *config.Config, log *slog.Logger) (_ *server,
 	chatApp := app.New(appOptions)
 	s.background = append(s.background, pruneSessions(chatApp, cfg.SessionPruneInterval, log))
 	wsHandler := attachRealtime(chatApp)
+	clusterStats, slowRequests := wireStats(s, cfg, log, reg, client)
 
 	s.web, err = web.New(web.Options{
 		App:            chatApp,
@@ -118,7 +128,6 @@ func wire(ctx context.Context, cfg *config.Config, log *slog.Logger) (_ *server,
 		Registry:       reg,
 		Checks:         checks,
 		WebSocket:      wsHandler,
-		Pprof:          cfg.Pprof,
 		Guard: ratelimit.NewGuard(limiter, backoff, ratelimit.Rules{
 			SignInRate:     cfg.AuthRate,
 			SignInFailures: cfg.SignInFailures,
@@ -128,11 +137,17 @@ func wire(ctx context.Context, cfg *config.Config, log *slog.Logger) (_ *server,
 			FormRate:       cfg.FormRate,
 		}, log),
 		OnNotModified: countNotModified,
+		Admins:        cfg.Admins,
+		Cluster:       clusterStats,
+		OnRequest:     slowRequests.Observe,
 	})
 	if err != nil {
 		return nil, err
 	}
 	if err := wirePages(s.web, chatApp, cfg, log); err != nil {
+		return nil, err
+	}
+	if err := wireMonitor(s, cfg, log, reg); err != nil {
 		return nil, err
 	}
 	return s, nil

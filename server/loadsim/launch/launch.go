@@ -31,6 +31,7 @@ const DefaultAdminURL = testenv.DefaultURL
 // Server is a running parley with its database.
 type Server struct {
 	URL      string // http://127.0.0.1:<port>
+	PprofURL string // its admin listener, serving /debug/pprof
 	PID      int
 	Database string
 	admin    string
@@ -41,8 +42,8 @@ type Server struct {
 }
 
 // Start creates a database, starts the binary on a free port with
-// PARLEY_ADDR, DATABASE_URL, a unique PARLEY_KEY_PREFIX, pprof on and the
-// sign-in rate limit off (Options.Env may override each), and waits until
+// PARLEY_ADDR, DATABASE_URL, a unique PARLEY_KEY_PREFIX, its own admin
+// listener (pprof) and the sign-in rate limit off (Options.Env may override each), and waits until
 // /readyz answers 200. On error nothing is left behind.
 func Start(ctx context.Context, o Options) (*Server, error) {
 	if o.AdminURL == "" {
@@ -57,7 +58,6 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 	so := testenv.ServerOptions{Binary: o.Binary, DatabaseURL: dbURL, ReadyWithin: 60 * time.Second}
 	so.Env = append([]string{
 		"PARLEY_KEY_PREFIX=" + s.prefix,
-		"PARLEY_PPROF=true",
 		// Thousands of sign-ups come from one address here: the per-address
 		// limits would turn the run into a test of the limiters.
 		"PARLEY_AUTH_RATE=0",
@@ -81,7 +81,7 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 		s.cleanup()
 		return nil, fmt.Errorf("launch: %w", err)
 	}
-	s.URL, s.PID = s.srv.URL, s.srv.PID()
+	s.URL, s.PID, s.PprofURL = s.srv.URL, s.srv.PID(), s.srv.AdminURL
 	return s, nil
 }
 
