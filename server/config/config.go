@@ -15,9 +15,11 @@ import (
 	"github.com/parleychat/parley/server/app"
 	"github.com/parleychat/parley/server/cache"
 	"github.com/parleychat/parley/server/hub"
+	"github.com/parleychat/parley/server/inmem"
 	"github.com/parleychat/parley/server/monitor"
 	"github.com/parleychat/parley/server/postgres"
 	"github.com/parleychat/parley/server/ratelimit"
+	"github.com/parleychat/parley/server/valkeystore"
 	"github.com/parleychat/parley/server/web"
 )
 
@@ -82,15 +84,22 @@ type Config struct {
 	// are checked again, in case the event that ended them was lost.
 	WSRecheckInterval time.Duration
 
-	Cache           bool
-	CacheStrict     bool
-	CacheTTLPublic  time.Duration
-	CacheTTLRoom    time.Duration
-	CacheTTLMember  time.Duration
-	CacheTTLUser    time.Duration
-	CacheTTLPage    time.Duration
-	CacheTTLHistory time.Duration
-	CacheTTLSession time.Duration
+	Cache bool
+	// CacheLocalBytes bounds the decoded answers kept in process (0: none);
+	// CacheMemoryBytes the in-process cache without Valkey;
+	// ValkeyClientCacheBytes the client-side cache of each Valkey
+	// connection.
+	CacheLocalBytes        int
+	CacheMemoryBytes       int
+	ValkeyClientCacheBytes int
+	CacheStrict            bool
+	CacheTTLPublic         time.Duration
+	CacheTTLRoom           time.Duration
+	CacheTTLMember         time.Duration
+	CacheTTLUser           time.Duration
+	CacheTTLPage           time.Duration
+	CacheTTLHistory        time.Duration
+	CacheTTLSession        time.Duration
 
 	// AdminAddr is the operators' listener (pprof and /metrics); empty
 	// turns it off.
@@ -161,15 +170,18 @@ func Load(getenv func(string) string) (*Config, error) {
 		WSMaxSocketsPerUser:    r.intIn("PARLEY_WS_MAX_SOCKETS_PER_USER", ws.MaxSocketsPerUser, 0, 100000),
 		WSRecheckInterval:      r.duration("PARLEY_WS_RECHECK_INTERVAL", ws.RecheckInterval),
 
-		Cache:           r.onOff("PARLEY_CACHE", true),
-		CacheStrict:     r.boolean("PARLEY_CACHE_STRICT", false),
-		CacheTTLPublic:  r.duration("PARLEY_CACHE_TTL_PUBLIC", ttl.Public),
-		CacheTTLRoom:    r.duration("PARLEY_CACHE_TTL_ROOM", ttl.Room),
-		CacheTTLMember:  r.duration("PARLEY_CACHE_TTL_MEMBERSHIP", ttl.Membership),
-		CacheTTLUser:    r.duration("PARLEY_CACHE_TTL_USER", ttl.User),
-		CacheTTLPage:    r.duration("PARLEY_CACHE_TTL_PAGE", ttl.Page),
-		CacheTTLHistory: r.duration("PARLEY_CACHE_TTL_HISTORY", ttl.History),
-		CacheTTLSession: r.duration("PARLEY_CACHE_TTL_SESSION", ttl.Session),
+		Cache:                  r.onOff("PARLEY_CACHE", true),
+		CacheLocalBytes:        r.intIn("PARLEY_CACHE_LOCAL_BYTES", cache.DefaultLocalBytes, 0, 1<<34),
+		CacheMemoryBytes:       r.intIn("PARLEY_CACHE_MEMORY_BYTES", inmem.DefaultCacheBytes, 1<<20, 1<<34),
+		ValkeyClientCacheBytes: r.intIn("PARLEY_VALKEY_CLIENT_CACHE_BYTES", valkeystore.DefaultClientCacheBytes, 1<<20, 1<<34),
+		CacheStrict:            r.boolean("PARLEY_CACHE_STRICT", false),
+		CacheTTLPublic:         r.duration("PARLEY_CACHE_TTL_PUBLIC", ttl.Public),
+		CacheTTLRoom:           r.duration("PARLEY_CACHE_TTL_ROOM", ttl.Room),
+		CacheTTLMember:         r.duration("PARLEY_CACHE_TTL_MEMBERSHIP", ttl.Membership),
+		CacheTTLUser:           r.duration("PARLEY_CACHE_TTL_USER", ttl.User),
+		CacheTTLPage:           r.duration("PARLEY_CACHE_TTL_PAGE", ttl.Page),
+		CacheTTLHistory:        r.duration("PARLEY_CACHE_TTL_HISTORY", ttl.History),
+		CacheTTLSession:        r.duration("PARLEY_CACHE_TTL_SESSION", ttl.Session),
 
 		AdminAddr:  r.adminAddr("PARLEY_ADMIN_ADDR", DefaultAdminAddr),
 		MemoryWarn: r.threshold("PARLEY_MEMORY_WARN"),

@@ -134,3 +134,33 @@ func TestSocketLimits(t *testing.T) {
 		})
 	}
 }
+
+func TestCacheSizes(t *testing.T) {
+	t.Run("OKDefaults", func(t *testing.T) {
+		c, err := config.Load(env(nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.CacheLocalBytes != 32<<20 || c.CacheMemoryBytes != 64<<20 || c.ValkeyClientCacheBytes != 32<<20 {
+			t.Errorf("local %d, memory %d, client %d", c.CacheLocalBytes, c.CacheMemoryBytes, c.ValkeyClientCacheBytes)
+		}
+	})
+	t.Run("OKSet", func(t *testing.T) {
+		c, err := config.Load(env(map[string]string{"PARLEY_CACHE_LOCAL_BYTES": "0", "PARLEY_VALKEY_CLIENT_CACHE_BYTES": "4194304"}))
+		if err != nil || c.CacheLocalBytes != 0 || c.ValkeyClientCacheBytes != 4<<20 {
+			t.Fatalf("config %+v, %v", c, err)
+		}
+	})
+	for _, bad := range []struct{ name, value string }{
+		{"PARLEY_CACHE_LOCAL_BYTES", "-1"},
+		{"PARLEY_CACHE_MEMORY_BYTES", "1024"},
+		{"PARLEY_VALKEY_CLIENT_CACHE_BYTES", "lots"},
+	} {
+		t.Run("Err"+bad.name, func(t *testing.T) {
+			_, err := config.Load(env(map[string]string{bad.name: bad.value}))
+			if err == nil || !strings.Contains(err.Error(), bad.name) {
+				t.Fatalf("%s=%q: err = %v; want one naming the variable", bad.name, bad.value, err)
+			}
+		})
+	}
+}

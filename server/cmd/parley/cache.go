@@ -22,7 +22,7 @@ func wireCache(cfg *config.Config, log *slog.Logger, reg prometheus.Registerer, 
 	if client != nil {
 		c = valkeystore.NewCache(client, valkeystore.CacheOptions{Prefix: cfg.KeyPrefix + "c:", Metrics: m})
 	} else {
-		c = inmem.NewCache(inmem.DefaultCacheBytes, m)
+		c = inmem.NewCache(cfg.CacheMemoryBytes, m)
 	}
 	stores := cache.Wrap(inner, c, cache.Options{
 		TTL: cache.TTLs{
@@ -34,11 +34,21 @@ func wireCache(cfg *config.Config, log *slog.Logger, reg prometheus.Registerer, 
 			History:    cfg.CacheTTLHistory,
 			Session:    cfg.CacheTTLSession,
 		},
-		Logger:  log,
-		Metrics: m,
+		LocalBytes: localBytes(cfg.CacheLocalBytes),
+		Logger:     log,
+		Metrics:    m,
 	})
 	// A cache outage slows answers but keeps them right, so it only
 	// degrades readiness unless PARLEY_CACHE_STRICT asks for more.
 	check := web.Check{Name: "cache", Critical: cfg.CacheStrict, Probe: stores.Check}
 	return stores, check, m.NotModified
+}
+
+// localBytes turns the configuration's "0 means none" into the cache's
+// negative value, since the cache reads zero as "the default".
+func localBytes(n int) int {
+	if n == 0 {
+		return -1
+	}
+	return n
 }

@@ -21,9 +21,7 @@ func newValkeyClient(cfg *config.Config) (valkey.Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("VALKEY_URL: %w", err)
 	}
-	// Decoded answers are kept in front of the client-side cache anyway, so
-	// its default of 128 MiB per connection would mostly hold duplicates.
-	opt.CacheSizeEachConn = 32 << 20
+	opt.CacheSizeEachConn = cfg.ValkeyClientCacheBytes
 	// A hung Valkey must be noticed quickly: callers then fall back to
 	// PostgreSQL and local delivery.
 	opt.ConnWriteTimeout = 2 * time.Second
