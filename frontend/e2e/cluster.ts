@@ -1,13 +1,14 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { rm } from 'node:fs/promises';
 import type { TestUser } from './browser';
-import { adminUrl, freePort, psql, withDatabase } from './server';
-
-const run = promisify(execFile);
+import {
+  buildParley,
+  createDatabase,
+  freePort,
+  harnessEnv,
+  spawnParley,
+  waitReady,
+  type ParleyProcess,
+} from './server';
 
 /** One replica of a running cluster. */
 export interface Replica {
@@ -32,47 +33,6 @@ export interface ClusterOptions {
 /** The Valkey every replica meets on (the same one the Go tests use). */
 export const valkeyUrl = process.env.PARLEY_TEST_VALKEY_URL ?? 'redis://127.0.0.1:6379/0';
 
-interface Child {
-  exited: () => boolean;
-  logs: string[];
-  stop(): Promise<void>;
-}
-
-function spawnReplica(bin: string, cwd: string, env: NodeJS.ProcessEnv): Child {
-  const logs: string[] = [];
-  const child: ChildProcess = spawn(bin, [], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const keep = (b: Buffer) => {
-    logs.push(b.toString());
-    if (logs.length > 200) logs.shift();
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  let exited = false;
-  const exit = new Promise<void>((resolve) => child.once('exit', () => ((exited = true), resolve())));
-  return {
-    exited: () => exited,
-    logs,
-    async stop() {
-      if (exited) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      await exit;
-      clearTimeout(timer);
-    },
-  };
-}
-
-async function waitReady(baseURL: string, child: Child): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exited()) throw new Error(`parley exited before it was ready:\n${child.logs.join('')}`);
-    const ok = await fetch(`${baseURL}/readyz`).then((r) => r.ok, () => false);
-    if (ok) return;
-    if (Date.now() > deadline) throw new Error(`parley was not ready within 30s:\n${child.logs.join('')}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 /**
  * Builds the server once and starts `size` replicas of it over one fresh
  * database and one fresh Valkey key prefix, so they see each other's
@@ -83,20 +43,15 @@ async function waitReady(baseURL: string, child: Child): Promise<void> {
  * binaries on the default admin port would collide.
  */
 export async function startCluster(repoRoot: string, options: ClusterOptions): Promise<RunningCluster> {
-  const dir = await mkdtemp(join(tmpdir(), 'parley-e2e-cluster-'));
-  const bin = join(dir, 'parley');
-  await run('go', ['build', '-o', bin, './server/cmd/parley'], { cwd: repoRoot, maxBuffer: 16 << 20 });
-
-  const id = randomBytes(8).toString('hex');
-  const dbName = `parley_e2e_${id}`;
-  await psql(adminUrl, `CREATE DATABASE ${dbName}`);
-  const databaseUrl = withDatabase(adminUrl, dbName);
-  const children: Child[] = [];
+  const { dir, bin } = await buildParley(repoRoot, 'parley-e2e-cluster-');
+  const db = await createDatabase();
+  const id = db.name.slice('parley_e2e_'.length);
+  const children: ParleyProcess[] = [];
   const replicas: Replica[] = [];
 
   const stop = async () => {
     await Promise.all(children.map((c) => c.stop()));
-    await psql(adminUrl, `DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => undefined);
+    await db.drop();
     await rm(dir, { recursive: true, force: true });
   };
 
@@ -105,16 +60,11 @@ export async function startCluster(repoRoot: string, options: ClusterOptions): P
       const port = await freePort();
       const instance = `e2e-${String.fromCharCode(97 + i)}-${id.slice(0, 6)}`;
       const baseURL = `http://127.0.0.1:${port}`;
-      const child = spawnReplica(bin, dir, {
+      const child = spawnParley(bin, dir, {
         ...process.env,
         PARLEY_ADDR: `127.0.0.1:${port}`,
-        DATABASE_URL: databaseUrl,
-        PARLEY_ARGON2_MEMORY_KIB: '8192',
-        PARLEY_DB_MAX_OPEN: '5',
-        PARLEY_DB_MAX_IDLE: '5',
-        PARLEY_AUTH_RATE: '100000',
-        PARLEY_REGISTER_RATE: '0',
-        PARLEY_ANON_RATE: '0',
+        DATABASE_URL: db.url,
+        ...harnessEnv,
         // The load posts faster than a person types.
         PARLEY_SEND_RATE: '100000',
         PARLEY_INSTANCE: instance,

@@ -61,36 +61,76 @@ export interface RunningServer {
  * both together.
  */
 export async function startServer(repoRoot: string): Promise<RunningServer> {
-  const dir = await mkdtemp(join(tmpdir(), 'parley-e2e-'));
-  const bin = join(dir, 'parley');
-  await run('go', ['build', '-o', bin, './server/cmd/parley'], { cwd: repoRoot, maxBuffer: 16 << 20 });
-
-  const dbName = `parley_e2e_${randomBytes(8).toString('hex')}`;
-  await psql(adminUrl, `CREATE DATABASE ${dbName}`);
-  const databaseUrl = withDatabase(adminUrl, dbName);
+  const { dir, bin } = await buildParley(repoRoot, 'parley-e2e-');
+  const db = await createDatabase();
   const port = await freePort();
   const adminPort = await freePort();
   const baseURL = `http://127.0.0.1:${port}`;
-  const logs: string[] = [];
-  const child: ChildProcess = spawn(bin, [], {
-    cwd: dir,
-    env: {
-      ...process.env,
-      PARLEY_ADDR: `127.0.0.1:${port}`,
-      DATABASE_URL: databaseUrl,
-      // Its own admin listener, so that servers side by side do not collide.
-      PARLEY_ADMIN_ADDR: `127.0.0.1:${adminPort}`,
-      PARLEY_ARGON2_MEMORY_KIB: '8192',
-      PARLEY_DB_MAX_OPEN: '5',
-      PARLEY_DB_MAX_IDLE: '5',
-      // Every test user signs up from this one address; the per-address
-      // limits have tests of their own.
-      PARLEY_AUTH_RATE: '100000',
-      PARLEY_REGISTER_RATE: '0',
-      PARLEY_ANON_RATE: '0',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const child = spawnParley(bin, dir, {
+    ...process.env,
+    PARLEY_ADDR: `127.0.0.1:${port}`,
+    DATABASE_URL: db.url,
+    // Its own admin listener, so that servers side by side do not collide.
+    PARLEY_ADMIN_ADDR: `127.0.0.1:${adminPort}`,
+    ...harnessEnv,
   });
+  const stop = async () => {
+    await child.stop();
+    await db.drop();
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    await waitReady(baseURL, child);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { baseURL, databaseUrl: db.url, stop };
+}
+
+/** The settings every test server shares, after the contract's own. */
+export const harnessEnv: NodeJS.ProcessEnv = {
+  PARLEY_ARGON2_MEMORY_KIB: '8192',
+  PARLEY_DB_MAX_OPEN: '5',
+  PARLEY_DB_MAX_IDLE: '5',
+  // Every test user signs up from this one address; the per-address
+  // limits have tests of their own.
+  PARLEY_AUTH_RATE: '100000',
+  PARLEY_REGISTER_RATE: '0',
+  PARLEY_ANON_RATE: '0',
+};
+
+/** Builds the server binary (embedding the current assets/dist) into a fresh folder. */
+export async function buildParley(repoRoot: string, prefix: string): Promise<{ dir: string; bin: string }> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  const bin = join(dir, 'parley');
+  await run('go', ['build', '-o', bin, './server/cmd/parley'], { cwd: repoRoot, maxBuffer: 16 << 20 });
+  return { dir, bin };
+}
+
+/** A fresh database named by the contract, and how to drop it. */
+export async function createDatabase(): Promise<{ name: string; url: string; drop(): Promise<void> }> {
+  const name = `parley_e2e_${randomBytes(8).toString('hex')}`;
+  await psql(adminUrl, `CREATE DATABASE ${name}`);
+  return {
+    name,
+    url: withDatabase(adminUrl, name),
+    drop: () => psql(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).then(() => undefined, () => undefined),
+  };
+}
+
+/** A started parley process, with the tail of its output for failures. */
+export interface ParleyProcess {
+  exited(): boolean;
+  logs: string[];
+  /** SIGTERM, then SIGKILL after a grace period. */
+  stop(): Promise<void>;
+}
+
+/** Starts the binary with env, keeping the last lines it printed. */
+export function spawnParley(bin: string, cwd: string, env: NodeJS.ProcessEnv): ParleyProcess {
+  const logs: string[] = [];
+  const child: ChildProcess = spawn(bin, [], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const keep = (b: Buffer) => {
     logs.push(b.toString());
     if (logs.length > 200) logs.shift();
@@ -99,31 +139,27 @@ export async function startServer(repoRoot: string): Promise<RunningServer> {
   child.stderr?.on('data', keep);
   let exited = false;
   const exit = new Promise<void>((resolve) => child.once('exit', () => ((exited = true), resolve())));
-
-  const stop = async () => {
-    if (!exited) {
+  return {
+    exited: () => exited,
+    logs,
+    async stop() {
+      if (exited) return;
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
       await exit;
       clearTimeout(timer);
-    }
-    await psql(adminUrl, `DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => undefined);
-    await rm(dir, { recursive: true, force: true });
+    },
   };
+}
 
+/** Waits until GET /readyz answers 200; an exit before that is a failure. */
+export async function waitReady(baseURL: string, child: ParleyProcess): Promise<void> {
   const deadline = Date.now() + 30_000;
   for (;;) {
-    if (exited) {
-      await stop();
-      throw new Error(`parley exited before it was ready:\n${logs.join('')}`);
-    }
+    if (child.exited()) throw new Error(`parley exited before it was ready:\n${child.logs.join('')}`);
     const ok = await fetch(`${baseURL}/readyz`).then((r) => r.ok, () => false);
-    if (ok) break;
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`parley was not ready within 30s:\n${logs.join('')}`);
-    }
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`parley was not ready within 30s:\n${child.logs.join('')}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-  return { baseURL, databaseUrl, stop };
 }
