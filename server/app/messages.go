@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"time"
 
 	"github.com/parleychat/parley/server/chat"
 )
@@ -15,10 +16,14 @@ func (a *App) SendMessage(ctx context.Context, u *chat.User, roomID int64, body,
 	if err := chat.ValidateClientID(clientID); err != nil {
 		return nil, false, err
 	}
+	at := time.Now()
 	if err := a.requireMember(ctx, u, roomID); err != nil {
 		return nil, false, err
 	}
-	if err := a.allowSend(ctx, u); err != nil {
+	at = chat.ObserveStage(ctx, chat.StageMember, at)
+	err := a.allowSend(ctx, u)
+	chat.ObserveStage(ctx, chat.StageLimit, at)
+	if err != nil {
 		if first, ferr := a.messages.FindSent(ctx, roomID, u.ID, clientID); ferr == nil {
 			// A retry of a send that was committed (its ack was lost) is
 			// answered, not refused: refusing would make the client think

@@ -18,7 +18,7 @@ const resumeTimeout = 2 * time.Minute
 
 // handle answers one client frame. It runs in the reader goroutine, so a
 // connection's frames are handled in order.
-func (h *Hub) handle(ch Chat, c *conn, data []byte) {
+func (h *Hub) handle(ch Chat, c *conn, data []byte, arrived time.Time) {
 	f, err := DecodeFrame(data)
 	if err != nil {
 		c.sendError(err, f.ClientID, 0)
@@ -32,7 +32,7 @@ func (h *Hub) handle(ch Chat, c *conn, data []byte) {
 	defer cancel()
 	switch f.Type {
 	case TypeSend:
-		h.handleSend(ctx, ch, c, f)
+		h.handleSend(ctx, ch, c, f, arrived)
 	case TypeResume:
 		h.handleResume(ctx, ch, c, f)
 	case TypeTyping:
@@ -44,9 +44,10 @@ func (h *Hub) handle(ch Chat, c *conn, data []byte) {
 	}
 }
 
-func (h *Hub) handleSend(ctx context.Context, ch Chat, c *conn, f Frame) {
-	arrived := time.Now()
-	if ok, wait := c.limiter.allow(arrived); !ok {
+func (h *Hub) handleSend(ctx context.Context, ch Chat, c *conn, f Frame, arrived time.Time) {
+	ctx = chat.WithStageObserver(ctx, h.m.observeStage)
+	at := chat.ObserveStage(ctx, chat.StageDecode, arrived)
+	if ok, wait := c.limiter.allow(at); !ok {
 		h.m.rateLimited.Inc()
 		c.sendError(chat.RateLimited(wait, "Too many messages; slow down."), f.ClientID, f.RoomID)
 		return
@@ -54,18 +55,22 @@ func (h *Hub) handleSend(ctx context.Context, ch Chat, c *conn, f Frame) {
 	if !c.sessionOK(ctx, ch) {
 		return
 	}
+	at = chat.ObserveStage(ctx, chat.StageSession, at)
 	m, _, err := ch.SendMessage(ctx, &c.user, f.RoomID, f.Body, f.ClientID)
 	if err != nil {
 		c.sendError(err, f.ClientID, f.RoomID)
 		return
 	}
+	sent := time.Now()
 	data, err := encode(ackEvent{Type: "ack", ClientID: f.ClientID, Message: m})
 	if err != nil {
 		h.log.Error("hub: ack", "err", err)
 		return
 	}
-	c.push(&outFrame{data: data})
-	h.m.ack.Observe(time.Since(arrived).Seconds())
+	queued := time.Now()
+	c.push(&outFrame{data: data, ack: true, at: queued})
+	h.m.observeStage(chat.StageAck, queued.Sub(sent))
+	h.m.ack.Observe(queued.Sub(arrived).Seconds())
 }
 
 func (h *Hub) handleTyping(c *conn, f Frame) {

@@ -111,6 +111,8 @@ type chatBox struct{ c Chat }
 type pubItem struct {
 	topic   string
 	payload []byte
+	// at is a message's commit, for the publish stage; zero for events.
+	at time.Time
 }
 
 // New builds a hub. Call Run before serving Handler, and Shutdown to drain.

@@ -3,6 +3,8 @@ package hub
 import (
 	"context"
 	"time"
+
+	"github.com/parleychat/parley/server/chat"
 )
 
 func (h *Hub) publishLoop(ctx context.Context) {
@@ -16,6 +18,9 @@ func (h *Hub) publishLoop(ctx context.Context) {
 			cancel()
 			switch {
 			case err == nil:
+				if !it.at.IsZero() {
+					h.m.observeStage(chat.StagePublish, time.Since(it.at))
+				}
 				if h.pubFailing.CompareAndSwap(true, false) {
 					h.log.Info("hub: publishing again")
 				}
@@ -67,9 +72,15 @@ func (h *Hub) pingLoop(ctx context.Context) {
 // publish delivers payload to this replica's connections at once and queues
 // it for the other replicas; it never waits on the broker.
 func (h *Hub) publish(topic string, payload []byte) {
+	h.publishAt(topic, payload, time.Time{})
+}
+
+// publishAt is publish for a message committed at, whose hop to the broker
+// is measured from then.
+func (h *Hub) publishAt(topic string, payload []byte, at time.Time) {
 	h.deliver(payload)
 	select {
-	case h.pubq <- pubItem{topic: topic, payload: payload}:
+	case h.pubq <- pubItem{topic: topic, payload: payload, at: at}:
 	default:
 		h.m.publishErrors.Inc()
 		h.pubLost.Store(true)

@@ -1,6 +1,12 @@
 package hub
 
-import "github.com/prometheus/client_golang/prometheus"
+import (
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/parleychat/parley/server/chat"
+)
 
 type metrics struct {
 	connections     prometheus.Gauge
@@ -15,7 +21,14 @@ type metrics struct {
 	sends           prometheus.Counter
 	ack             prometheus.Histogram
 	delivery        prometheus.Histogram
+	// stages holds one observer per chat.Stage, looked up once here so the
+	// send path pays no label lookup.
+	stages [chat.NumStages]prometheus.Observer
 }
+
+// stageBuckets reach down to the microseconds that most stages take, and up
+// to a stall.
+var stageBuckets = []float64{.00001, .000025, .00005, .0001, .00025, .0005, .001, .002, .005, .01, .025, .05, .1, .25, 1}
 
 // latencyBuckets span a fast local hop to a stalled one, in seconds.
 var latencyBuckets = []float64{.0005, .001, .002, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5}
@@ -61,9 +74,25 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Buckets: latencyBuckets,
 		}),
 	}
+	stages := prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name:    "parley_send_stage_seconds",
+		Help:    "Time a socket send spends in each stage, from the frame's arrival to its frames written to the members' sockets.",
+		Buckets: stageBuckets,
+	}, []string{"stage"})
+	for s := range chat.NumStages {
+		m.stages[s] = stages.WithLabelValues(s.String())
+	}
 	if reg != nil {
+		reg.MustRegister(stages)
 		reg.MustRegister(m.connections, m.delivered, m.replayed, m.slowClosed, m.tooBig,
 			m.rateLimited, m.publishErrors, m.reorderTimeouts, m.tooMany, m.sends, m.ack, m.delivery)
 	}
 	return m
+}
+
+// observeStage is the hub's chat.StageObserver.
+func (m *metrics) observeStage(s chat.Stage, d time.Duration) {
+	if s < chat.NumStages {
+		m.stages[s].Observe(d.Seconds())
+	}
 }

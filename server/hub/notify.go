@@ -2,6 +2,7 @@ package hub
 
 import (
 	"context"
+	"time"
 
 	"github.com/fasthttp/websocket"
 
@@ -57,7 +58,13 @@ func (h *Hub) emit(topic string, kind byte, a, b, c int64, v any) {
 		h.log.Error("hub: encode event", "topic", topic, "err", err)
 		return
 	}
-	h.publish(topic, env)
+	if kind != kindMessage {
+		h.publish(topic, env)
+		return
+	}
+	start := time.Now()
+	h.publishAt(topic, env, start)
+	h.m.observeStage(chat.StageFanout, time.Since(start))
 }
 
 // announcePresence tells the members of rooms, on every replica, that a

@@ -23,6 +23,11 @@ type outFrame struct {
 	// committed is a message's commit time in Unix microseconds (0 for
 	// other events), for the delivery latency histogram.
 	committed int64
+	// at is when the frame was fanned out (a message) or queued (an ack),
+	// for the write stage of the send-path histogram; zero for frames that
+	// are not measured.
+	at  time.Time
+	ack bool
 }
 
 // room is this replica's view of one room: the local connections subscribed
@@ -145,6 +150,7 @@ func (h *Hub) offerRoom(f *outFrame, skip int64) {
 // fanoutMessage fans a message out in its turn and records how long it
 // took from its commit.
 func (h *Hub) fanoutMessage(r *room, f *outFrame) {
+	f.at = time.Now()
 	h.fanout(r, f, 0)
 	if f.committed > 0 {
 		h.m.delivery.Observe(max(0, time.Since(time.UnixMicro(f.committed)).Seconds()))

@@ -141,6 +141,7 @@ func (c *conn) extendRead() error {
 func (h *Hub) readLoop(ch Chat, c *conn) {
 	for {
 		mt, data, err := c.ws.ReadMessage()
+		arrived := time.Now()
 		if err != nil {
 			if errors.Is(err, websocket.ErrReadLimit) {
 				h.m.tooBig.Inc()
@@ -158,7 +159,7 @@ func (h *Hub) readLoop(ch Chat, c *conn) {
 			continue
 		}
 		_ = c.extendRead()
-		h.handle(ch, c, data)
+		h.handle(ch, c, data, arrived)
 	}
 }
 

@@ -4,6 +4,8 @@ import (
 	"time"
 
 	"github.com/fasthttp/websocket"
+
+	"github.com/parleychat/parley/server/chat"
 )
 
 // kickLocked wakes the writer, or starts one.
@@ -82,6 +84,13 @@ func (c *conn) writeLoop() {
 			if err := c.write(f); err != nil {
 				c.close(closeGoingAway, "write failed")
 				break
+			}
+			if !f.at.IsZero() {
+				stage := chat.StageWrite
+				if f.ack {
+					stage = chat.StageAckWrite
+				}
+				c.h.m.observeStage(stage, time.Since(f.at))
 			}
 		}
 		// Only one writer runs at a time, so spare is this goroutine's.

@@ -71,7 +71,7 @@ parley_cache_requests_total{level="l2",kind="room",result="miss"} 4
 parley_cache_hits_total{kind="user"} 5
 parley_cache_latency_seconds_bucket{le="0.1",result="hit"} 999
 `
-		m, err := loadsim.ParseMetrics(strings.NewReader(text))
+		m, _, err := loadsim.ParseMetrics(strings.NewReader(text))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -13,6 +13,8 @@ import (
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
+
+	"github.com/parleychat/parley/server/stats"
 )
 
 // ServerSample is the server side at one instant, summed over replicas.
@@ -24,7 +26,10 @@ type ServerSample struct {
 	Goroutines float64 // go_goroutines, when exported
 	// Cache holds hits and misses of parley_cache_* series per cache level
 	// (the "level" label; "" when there is none).
-	Cache         map[string]*[2]float64
+	Cache map[string]*[2]float64
+	// Stages holds the send-path stage histograms by stage, summed over
+	// replicas.
+	Stages        map[string]stats.Hist
 	HasCPU        bool
 	HasWS         bool
 	HasCache      bool
@@ -59,7 +64,7 @@ func (s *sampler) noteError(err error) {
 func (s *sampler) sample(ctx context.Context) ServerSample {
 	out := ServerSample{At: time.Now()}
 	for _, u := range s.urls {
-		m, err := s.scrape(ctx, u)
+		m, stages, err := s.scrape(ctx, u)
 		if err != nil {
 			if ctx.Err() == nil {
 				s.noteError(err)
@@ -74,6 +79,12 @@ func (s *sampler) sample(ctx context.Context) ServerSample {
 		if v, ok := m["parley_ws_connections"]; ok {
 			out.WSConns += v
 			out.HasWS = true
+		}
+		for name, h := range stages {
+			if out.Stages == nil {
+				out.Stages = make(map[string]stats.Hist)
+			}
+			out.Stages[name] = addHist(out.Stages[name], h)
 		}
 		if v, ok := m["go_goroutines"]; ok {
 			out.Goroutines += v
@@ -120,33 +131,41 @@ func (s *sampler) sample(ctx context.Context) ServerSample {
 // scrape sums each metric over its labels; parley_cache_* samples are
 // also added up into "cache_hits:<level>" and "cache_misses:<level>" by
 // whether the name or a label value says hit or miss.
-func (s *sampler) scrape(ctx context.Context, url string) (map[string]float64, error) {
+func (s *sampler) scrape(ctx context.Context, url string) (map[string]float64, map[string]stats.Hist, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
-		return nil, fmt.Errorf("metrics: %w", err)
+		return nil, nil, fmt.Errorf("metrics: %w", err)
 	}
 	resp, err := s.client.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("metrics: %w", err)
+		return nil, nil, fmt.Errorf("metrics: %w", err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		b, _ := io.ReadAll(io.LimitReader(resp.Body, 400))
-		return nil, fmt.Errorf("metrics: %s: status %d: %s", url, resp.StatusCode, bytes.TrimSpace(b))
+		return nil, nil, fmt.Errorf("metrics: %s: status %d: %s", url, resp.StatusCode, bytes.TrimSpace(b))
 	}
 	return parseMetrics(resp.Body)
 }
 
+// stageMetric is the server's per-stage send latency histogram.
+const stageMetric = "parley_send_stage_seconds"
+
 // parseMetrics sums each sample of the text exposition format by metric
 // name over its labels; a histogram or summary adds its _sum and _count.
-func parseMetrics(r io.Reader) (map[string]float64, error) {
+// The send-stage histogram is also returned whole, by stage.
+func parseMetrics(r io.Reader) (map[string]float64, map[string]stats.Hist, error) {
 	parser := expfmt.NewTextParser(model.UTF8Validation)
 	families, err := parser.TextToMetricFamilies(r)
 	if err != nil {
-		return nil, fmt.Errorf("metrics: parse: %w", err)
+		return nil, nil, fmt.Errorf("metrics: parse: %w", err)
 	}
 	out := make(map[string]float64)
+	var stages map[string]stats.Hist
 	for name, mf := range families {
+		if name == stageMetric {
+			stages = stageHists(mf)
+		}
 		for _, m := range mf.GetMetric() {
 			v, ok := sampleValue(mf.GetType(), m)
 			if !ok {
@@ -165,7 +184,45 @@ func parseMetrics(r io.Reader) (map[string]float64, error) {
 			}
 		}
 	}
-	return out, nil
+	return out, stages, nil
+}
+
+// stageHists reads the stage histogram family by its "stage" label.
+func stageHists(mf *dto.MetricFamily) map[string]stats.Hist {
+	out := make(map[string]stats.Hist)
+	for _, m := range mf.GetMetric() {
+		h := m.GetHistogram()
+		if h == nil {
+			continue
+		}
+		var stage string
+		for _, lp := range m.GetLabel() {
+			if lp.GetName() == "stage" {
+				stage = lp.GetValue()
+			}
+		}
+		hist := stats.Hist{Count: h.GetSampleCount(), Sum: h.GetSampleSum()}
+		for _, b := range h.GetBucket() {
+			hist.Buckets = append(hist.Buckets, stats.Bucket{UpperBound: b.GetUpperBound(), Count: b.GetCumulativeCount()})
+		}
+		out[stage] = hist
+	}
+	return out
+}
+
+// addHist sums two histograms with the same buckets (two replicas').
+func addHist(a, b stats.Hist) stats.Hist {
+	if len(a.Buckets) == 0 {
+		return b
+	}
+	out := stats.Hist{Count: a.Count + b.Count, Sum: a.Sum + b.Sum, Buckets: make([]stats.Bucket, len(a.Buckets))}
+	copy(out.Buckets, a.Buckets)
+	for i := range out.Buckets {
+		if i < len(b.Buckets) && b.Buckets[i].UpperBound == out.Buckets[i].UpperBound {
+			out.Buckets[i].Count += b.Buckets[i].Count
+		}
+	}
+	return out
 }
 
 // sampleValue is the value of a counter, gauge or untyped sample; false

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/parleychat/parley/server/stats"
 )
 
 // execute runs the phases: ramp, steady (or search), drain, final resume,
@@ -269,6 +271,34 @@ func serverResult(before, s1, s2 ServerSample, peak float64, conns int64, fromPr
 	}
 	if s2.HasCache {
 		out.CacheHitRate, out.CacheLevels = cacheRates(before.Cache, s2.Cache)
+	}
+	out.Stages = stageLatencies(s1.Stages, s2.Stages)
+	return out
+}
+
+// stageOrder is the order in which a send passes the server's stages.
+var stageOrder = []string{"decode", "session", "member", "limit", "queue", "commit",
+	"fanout", "ack", "ack_write", "publish", "write"}
+
+// stageLatencies is what each stage observed between two samples.
+func stageLatencies(prev, cur map[string]stats.Hist) []StageLatency {
+	var out []StageLatency
+	for _, name := range stageOrder {
+		h, ok := cur[name]
+		if !ok {
+			continue
+		}
+		d := h.Delta(prev[name])
+		if d.Count == 0 {
+			continue
+		}
+		out = append(out, StageLatency{
+			Stage: name, Count: d.Count,
+			MeanMS: round3(1000 * d.Sum / float64(d.Count)),
+			P50MS:  round3(1000 * d.Quantile(0.50)),
+			P99MS:  round3(1000 * d.Quantile(0.99)),
+			P999MS: round3(1000 * d.Quantile(0.999)),
+		})
 	}
 	return out
 }

@@ -99,6 +99,12 @@ func (r *Result) Markdown() string {
 	s := r.Server
 	fmt.Fprintf(&b, "\n## Server (%s)\n\nCPU %.2f cores; RSS before %.0f MB, end %.0f MB, peak %.0f MB, %.1f KB per connection; ws connections %.0f; cache levels %v; load generator %.2f cores, %.0f MB.\n",
 		s.Source, s.CPUCores, s.RSSBeforeMB, s.RSSEndMB, s.RSSPeakMB, s.RSSPerConnKB, s.WSConnections, s.CacheLevels, r.LoadGen.CPUCores, r.LoadGen.RSSMB)
+	if len(s.Stages) > 0 {
+		b.WriteString("\nSend path by stage (server histograms, steady phase):\n\n| stage | count | mean ms | p50 ms | p99 ms | p99.9 ms |\n|---|---|---|---|---|---|\n")
+		for _, st := range s.Stages {
+			fmt.Fprintf(&b, "| %s | %d | %.3f | %.3f | %.3f | %.3f |\n", st.Stage, st.Count, st.MeanMS, st.P50MS, st.P99MS, st.P999MS)
+		}
+	}
 	x := r.Box
 	fmt.Fprintf(&b, "\nMachine (%d cores) over the steady window: %.2f cores busy: server %.2f, PostgreSQL %.2f, Valkey %.2f, nginx %.2f, load generator %.2f, other work %.2f.\n",
 		x.Cores, x.Busy, s.CPUCores, x.Postgres, x.Valkey, x.Nginx, r.LoadGen.CPUCores, x.Other)

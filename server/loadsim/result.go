@@ -91,6 +91,20 @@ type ServerResult struct {
 	CacheLevels  map[string]CacheLevel `json:"cache_levels,omitempty"`
 	Source       string                `json:"source"` // "proc" or "metrics"
 	Profile      string                `json:"cpu_profile,omitempty"`
+	// Stages is the send path's latency by stage over the steady phase,
+	// in the order a send passes them, when the server exports it.
+	Stages []StageLatency `json:"send_stages,omitempty"`
+}
+
+// StageLatency is one send-path stage over the steady phase, in
+// milliseconds (interpolated within the server's histogram buckets).
+type StageLatency struct {
+	Stage  string  `json:"stage"`
+	Count  uint64  `json:"count"`
+	MeanMS float64 `json:"mean_ms"`
+	P50MS  float64 `json:"p50_ms"`
+	P99MS  float64 `json:"p99_ms"`
+	P999MS float64 `json:"p999_ms"`
 }
 
 // CacheLevel counts one cache level's lookups over the run.

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -49,6 +51,64 @@ func BenchmarkSendMessage(b *testing.B) {
 				st := s.Stats()
 				b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
 				if st.Batches > 0 {
+					b.ReportMetric(float64(st.Sends)/float64(st.Batches), "msgs/tx")
+				}
+			})
+		}
+	}
+}
+
+// BenchmarkSendLatency measures throughput and each send's latency from
+// the call to its commit (what the sender's ack waits for) against the
+// number of concurrent senders, with group commit on and off, senders
+// spread over 16 rooms as in a busy replica.
+func BenchmarkSendLatency(b *testing.B) {
+	for _, mode := range []struct {
+		name     string
+		maxBatch int
+	}{{"group", 0}, {"single", 1}} {
+		for _, senders := range []int{1, 8, 64, 256} {
+			b.Run(fmt.Sprintf("%s/senders=%d", mode.name, senders), func(b *testing.B) {
+				_, s := testenv.OpenURL(b, testenv.NewDatabase(b), postgres.StoreOptions{MaxBatch: mode.maxBatch})
+				u := newUser(b, s)
+				ids := make([]int64, 16)
+				for i := range ids {
+					ids[i] = newRoom(b, s, u).ID
+				}
+				body := strings.Repeat("x", 150)
+				var next atomic.Int64
+				lat := make([][]time.Duration, senders)
+				var wg sync.WaitGroup
+				b.ResetTimer()
+				for w := range senders {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						for {
+							n := next.Add(1)
+							if n > int64(b.N) {
+								return
+							}
+							start := time.Now()
+							_, _, err := s.SendMessage(context.Background(), chat.NewMessage{RoomID: ids[n%16], UserID: u.ID, Body: body, ClientID: fmt.Sprintf("c%d", n)})
+							if err != nil {
+								b.Error(err)
+								return
+							}
+							lat[w] = append(lat[w], time.Since(start))
+						}
+					}()
+				}
+				wg.Wait()
+				b.StopTimer()
+				all := slices.Concat(lat...)
+				slices.Sort(all)
+				b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
+				if len(all) > 0 {
+					b.ReportMetric(float64(all[len(all)/2].Microseconds()), "p50-µs")
+					b.ReportMetric(float64(all[len(all)*99/100].Microseconds()), "p99-µs")
+				}
+				if st := s.Stats(); st.Batches > 0 {
 					b.ReportMetric(float64(st.Sends)/float64(st.Batches), "msgs/tx")
 				}
 			})

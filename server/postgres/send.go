@@ -2,15 +2,17 @@ package postgres
 
 import (
 	"context"
+	"time"
 
 	"github.com/parleychat/parley/server/chat"
 )
 
 // sendReq is one SendMessage waiting for its committer.
 type sendReq struct {
-	ctx  context.Context
-	msg  chat.NewMessage
-	done chan sendResult // buffered: the committer never blocks on a caller
+	ctx      context.Context
+	msg      chat.NewMessage
+	done     chan sendResult // buffered: the committer never blocks on a caller
+	enqueued time.Time
 }
 
 type sendResult struct {
@@ -43,8 +45,8 @@ func (s *Store) SendMessage(ctx context.Context, m chat.NewMessage) (*chat.Messa
 	if err := ctx.Err(); err != nil {
 		return nil, false, err
 	}
-	req := &sendReq{ctx: ctx, msg: m, done: make(chan sendResult, 1)}
-	if err := s.enqueue(ctx, req); err != nil {
+	req := &sendReq{ctx: ctx, msg: m, done: make(chan sendResult, 1), enqueued: time.Now()}
+	if err := s.enqueue(req); err != nil {
 		return nil, false, err
 	}
 	select {
@@ -55,7 +57,7 @@ func (s *Store) SendMessage(ctx context.Context, m chat.NewMessage) (*chat.Messa
 	}
 }
 
-func (s *Store) enqueue(ctx context.Context, req *sendReq) error {
+func (s *Store) enqueue(req *sendReq) error {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if s.closed {
@@ -65,10 +67,19 @@ func (s *Store) enqueue(ctx context.Context, req *sendReq) error {
 	select {
 	case ch <- req:
 		return nil
-	case <-ctx.Done():
-		return ctx.Err()
+	default:
+		// A full queue means PostgreSQL takes sends more slowly than they
+		// come: waiting would only make every sender's ack late, so this
+		// one is told to come back, and nothing it sent is half-done.
+		s.refused.Add(1)
+		return chat.RateLimited(queueFullRetry, "The server is busy; try again in a moment.")
 	}
 }
+
+// queueFullRetry is the wait a sender refused for a full commit queue is
+// asked to keep: long enough for a queue to drain at the slowest commit
+// rate seen here.
+const queueFullRetry = time.Second
 
 // commitLoop is one committer: it takes whatever is queued (up to MaxBatch)
 // and commits it as one batch, so a lone send waits for nobody and a busy
@@ -100,8 +111,10 @@ func (s *Store) commitLoop(ch chan *sendReq) {
 // transaction fails, its sends are retried one by one so that one bad send
 // (a deleted room, an unknown user) fails alone.
 func (s *Store) commitBatch(batch []*sendReq) {
+	start := time.Now()
 	live := batch[:0:0]
 	for _, req := range batch {
+		chat.ObserveStage(req.ctx, chat.StageQueue, req.enqueued)
 		if err := req.ctx.Err(); err != nil {
 			req.done <- sendResult{err: err}
 			continue
@@ -114,6 +127,7 @@ func (s *Store) commitBatch(batch []*sendReq) {
 	results, err := s.commitGroup(live)
 	if err == nil {
 		for i, req := range live {
+			chat.ObserveStage(req.ctx, chat.StageCommit, start)
 			req.done <- results[i]
 		}
 		return

@@ -20,6 +20,9 @@ type StoreOptions struct {
 	// MaxBatch caps how many sends share one transaction. 1 commits every
 	// send in its own transaction. Zero means 256.
 	MaxBatch int
+	// QueueSize bounds the sends waiting for each committer; past it a send
+	// is refused with ERATELIMITED. Zero means 1024.
+	QueueSize int
 	// CommitTimeout bounds one batch transaction. Zero means 10 seconds.
 	CommitTimeout time.Duration
 	// OnBatch, when set, hears the size of every committed batch (for a
@@ -32,6 +35,7 @@ const (
 	DefaultCommitters    = 4
 	DefaultMaxBatch      = 256
 	DefaultCommitTimeout = 10 * time.Second
+	DefaultQueueSize     = 1024
 )
 
 // Store implements chat.UserStore, chat.SessionStore, chat.RoomStore and
@@ -55,6 +59,7 @@ type Store struct {
 
 	batches atomic.Uint64
 	sends   atomic.Uint64
+	refused atomic.Uint64
 	onBatch func(int)
 }
 
@@ -76,6 +81,9 @@ func NewStore(db *DB, o StoreOptions) *Store {
 	if o.CommitTimeout <= 0 {
 		o.CommitTimeout = DefaultCommitTimeout
 	}
+	if o.QueueSize <= 0 {
+		o.QueueSize = DefaultQueueSize
+	}
 	// The batch transaction outlives any one caller, so it runs under the
 	// store's own context, cancelled only once the committers have drained.
 	ctx, cancel := context.WithCancel(context.Background())
@@ -89,7 +97,7 @@ func NewStore(db *DB, o StoreOptions) *Store {
 		cancel:   cancel,
 	}
 	for range o.Committers {
-		ch := make(chan *sendReq, 4*o.MaxBatch)
+		ch := make(chan *sendReq, o.QueueSize)
 		s.shards = append(s.shards, ch)
 		s.wg.Add(1)
 		go s.commitLoop(ch)
@@ -119,12 +127,15 @@ type SendStats struct {
 	Batches uint64
 	// Sends is how many sends those transactions carried.
 	Sends uint64
+	// Refused is how many sends were refused because their committer's
+	// queue was full.
+	Refused uint64
 }
 
 // Stats reports how well sends are being grouped (Sends / Batches is the
 // mean batch size).
 func (s *Store) Stats() SendStats {
-	return SendStats{Batches: s.batches.Load(), Sends: s.sends.Load()}
+	return SendStats{Batches: s.batches.Load(), Sends: s.sends.Load(), Refused: s.refused.Load()}
 }
 
 // validateBody applies the domain's rule plus PostgreSQL's own: text cannot

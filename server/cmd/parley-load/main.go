@@ -135,6 +135,10 @@ func run(args []string) (int, error) {
 		cfg.Target = srv.URL
 		cfg.ServerPIDs = []int{srv.PID}
 		cfg.PprofURL = srv.PprofURL
+		if len(cfg.MetricsURLs) == 0 && srv.PprofURL != "" {
+			// /metrics lives on the admin listener, beside pprof.
+			cfg.MetricsURLs = []string{srv.PprofURL + "/metrics"}
+		}
 		fmt.Printf("started %s at %s (pid %d, database %s)\n", *startServer, srv.URL, srv.PID, srv.Database)
 	}
 

@@ -76,6 +76,9 @@ func wire(ctx context.Context, cfg *config.Config, log *slog.Logger) (_ *server,
 	store := postgres.NewStore(db, postgres.StoreOptions{MaxBatch: cfg.GroupCommitBatch, Committers: cfg.GroupCommitters,
 		OnBatch: func(n int) { batchSize.Observe(float64(n)) }})
 	s.onClose(func() { _ = store.Close() })
+	reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
+		Name: "parley_commit_refused_total", Help: "Sends refused with rate_limited because their committer's queue was full.",
+	}, func() float64 { return float64(store.Stats().Refused) }))
 
 	stores := storeSet{users: store, sessions: store, rooms: store, messages: store}
 	checks := []web.Check{{Name: "postgres", Critical: true, Probe: db.Ping}}
