@@ -48,8 +48,8 @@ func (a *App) requireMember(ctx context.Context, u *chat.User, roomID int64) err
 	if roomID <= 0 {
 		return roomNotFound()
 	}
-	m, err := a.membership(ctx, roomID, u.ID)
-	if err != nil || m != nil {
+	role, err := a.role(ctx, roomID, u.ID)
+	if err != nil || role != "" {
 		return err
 	}
 	if _, _, err := a.access(ctx, u, roomID); err != nil {
@@ -146,11 +146,11 @@ func (a *App) EditMessage(ctx context.Context, u *chat.User, roomID, seq int64, 
 // may. A direct room's "owner" is only whoever opened it first, so there
 // each person deletes only their own.
 func (a *App) DeleteMessage(ctx context.Context, u *chat.User, roomID, seq int64) error {
-	msg, room, m, err := a.findMessage(ctx, u, roomID, seq)
+	msg, room, role, err := a.findMessage(ctx, u, roomID, seq)
 	if err != nil {
 		return err
 	}
-	moderator := m != nil && m.Role == chat.RoleOwner && room.Kind != chat.RoomDirect
+	moderator := role == chat.RoleOwner && room.Kind != chat.RoomDirect
 	if msg.User.ID != u.ID && !moderator {
 		return chat.Errorf(chat.EFORBIDDEN, "You can delete only your own messages.")
 	}
@@ -164,17 +164,17 @@ func (a *App) DeleteMessage(ctx context.Context, u *chat.User, roomID, seq int64
 	return nil
 }
 
-func (a *App) findMessage(ctx context.Context, u *chat.User, roomID, seq int64) (*chat.Message, *chat.Room, *chat.Membership, error) {
-	room, m, err := a.access(ctx, u, roomID)
+func (a *App) findMessage(ctx context.Context, u *chat.User, roomID, seq int64) (*chat.Message, *chat.Room, string, error) {
+	room, role, err := a.access(ctx, u, roomID)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, "", err
 	}
 	if seq <= 0 {
-		return nil, nil, nil, chat.Errorf(chat.ENOTFOUND, "Message not found.")
+		return nil, nil, "", chat.Errorf(chat.ENOTFOUND, "Message not found.")
 	}
 	msg, err := a.messages.FindMessage(ctx, roomID, seq)
 	if chat.ErrorCode(err) == chat.ENOTFOUND {
-		return nil, nil, nil, chat.Errorf(chat.ENOTFOUND, "Message not found.")
+		return nil, nil, "", chat.Errorf(chat.ENOTFOUND, "Message not found.")
 	}
-	return msg, room, m, err
+	return msg, room, role, err
 }

@@ -9,37 +9,38 @@ import (
 
 func roomNotFound() error { return chat.Errorf(chat.ENOTFOUND, "Room not found.") }
 
-// access loads a room and the caller's membership (nil when not a member),
+// access loads a room and the caller's role in it ("" when not a member),
 // hiding private and direct rooms from non-members behind the same
 // not_found a missing room gets, so that their existence never leaks.
-func (a *App) access(ctx context.Context, u *chat.User, roomID int64) (*chat.Room, *chat.Membership, error) {
+func (a *App) access(ctx context.Context, u *chat.User, roomID int64) (*chat.Room, string, error) {
 	if roomID <= 0 {
-		return nil, nil, roomNotFound()
+		return nil, "", roomNotFound()
 	}
-	m, err := a.membership(ctx, roomID, u.ID)
+	role, err := a.role(ctx, roomID, u.ID)
 	if err != nil {
-		return nil, nil, err
+		return nil, "", err
 	}
 	room, err := a.rooms.FindRoom(ctx, roomID)
 	if chat.ErrorCode(err) == chat.ENOTFOUND {
-		return nil, nil, roomNotFound()
+		return nil, "", roomNotFound()
 	}
 	if err != nil {
-		return nil, nil, err
+		return nil, "", err
 	}
-	if m == nil && room.Kind != chat.RoomPublic {
-		return nil, nil, roomNotFound()
+	if role == "" && room.Kind != chat.RoomPublic {
+		return nil, "", roomNotFound()
 	}
-	return room, m, nil
+	return room, role, nil
 }
 
-// membership returns the caller's membership, or nil when they have none.
-func (a *App) membership(ctx context.Context, roomID, userID int64) (*chat.Membership, error) {
-	m, err := a.rooms.FindMembership(ctx, roomID, userID)
+// role returns the caller's role in a room, or "" when they are not a
+// member.
+func (a *App) role(ctx context.Context, roomID, userID int64) (string, error) {
+	role, err := a.rooms.MemberRole(ctx, roomID, userID)
 	if chat.ErrorCode(err) == chat.ENOTFOUND {
-		return nil, nil
+		return "", nil
 	}
-	return m, err
+	return role, err
 }
 
 // MyRooms lists the rooms the caller belongs to, with unread counts.
@@ -66,9 +67,9 @@ func (a *App) Room(ctx context.Context, u *chat.User, roomID int64) (*chat.Room,
 	return room, err
 }
 
-// RoomAccess returns a room the caller may see and their membership (nil
+// RoomAccess returns a room the caller may see and their role in it (""
 // when they are not a member of that public room).
-func (a *App) RoomAccess(ctx context.Context, u *chat.User, roomID int64) (*chat.Room, *chat.Membership, error) {
+func (a *App) RoomAccess(ctx context.Context, u *chat.User, roomID int64) (*chat.Room, string, error) {
 	return a.access(ctx, u, roomID)
 }
 
@@ -89,11 +90,11 @@ func (a *App) CreateRoom(ctx context.Context, u *chat.User, name, topic, kind st
 // JoinRoom makes the caller a member of a public room. Joining a room one
 // already belongs to answers the room as well.
 func (a *App) JoinRoom(ctx context.Context, u *chat.User, roomID int64) (*chat.Room, error) {
-	room, m, err := a.access(ctx, u, roomID)
+	room, role, err := a.access(ctx, u, roomID)
 	if err != nil {
 		return nil, err
 	}
-	if m != nil {
+	if role != "" {
 		return room, nil
 	}
 	if room.Kind != chat.RoomPublic {
@@ -105,8 +106,8 @@ func (a *App) JoinRoom(ctx context.Context, u *chat.User, roomID int64) (*chat.R
 // LeaveRoom removes the caller from a room. Leaving a public room one is
 // not in is a no-op.
 func (a *App) LeaveRoom(ctx context.Context, u *chat.User, roomID int64) error {
-	room, m, err := a.access(ctx, u, roomID)
-	if err != nil || m == nil {
+	room, role, err := a.access(ctx, u, roomID)
+	if err != nil || role == "" {
 		return err
 	}
 	removed, err := a.rooms.RemoveMember(ctx, room.ID, u.ID)
@@ -149,16 +150,16 @@ func (a *App) Members(ctx context.Context, u *chat.User, roomID int64) ([]chat.M
 // AddMember adds another user to a room: the owner to a private room, any
 // member to a public one. Direct rooms keep their two members.
 func (a *App) AddMember(ctx context.Context, u *chat.User, roomID, userID int64) (*chat.Room, *chat.User, error) {
-	room, m, err := a.access(ctx, u, roomID)
+	room, role, err := a.access(ctx, u, roomID)
 	if err != nil {
 		return nil, nil, err
 	}
 	switch {
-	case m == nil:
+	case role == "":
 		return nil, nil, chat.Errorf(chat.EFORBIDDEN, "Join the room first.")
 	case room.Kind == chat.RoomDirect:
 		return nil, nil, chat.Errorf(chat.EFORBIDDEN, "Direct messages have exactly two members.")
-	case room.Kind == chat.RoomPrivate && m.Role != chat.RoleOwner:
+	case room.Kind == chat.RoomPrivate && role != chat.RoleOwner:
 		return nil, nil, chat.Errorf(chat.EFORBIDDEN, "Only the room's owner can add members.")
 	}
 	other, err := a.findOtherUser(ctx, userID)
@@ -205,11 +206,11 @@ func (a *App) MarkRead(ctx context.Context, u *chat.User, roomID, seq int64) err
 	if seq < 0 {
 		return chat.Invalid("seq", "seq must not be negative.")
 	}
-	room, m, err := a.access(ctx, u, roomID)
+	room, role, err := a.access(ctx, u, roomID)
 	if err != nil {
 		return err
 	}
-	if m == nil {
+	if role == "" {
 		return chat.Errorf(chat.EFORBIDDEN, "Join the room first.")
 	}
 	// The store caps at its own last_seq too; capping here as well tells

@@ -122,6 +122,44 @@ func TestHitAfterMiss(t *testing.T) {
 	})
 }
 
+// TestMemberRoleSurvivesSends checks that the access check of the send
+// path stays cached while the room is busy: sends and read markers change
+// the membership row but not who belongs, so they must not make the next
+// send's check ask PostgreSQL, while a leave must.
+func TestMemberRoleSurvivesSends(t *testing.T) {
+	forEachCache(t, func(t *testing.T, e *env) {
+		owner, other := e.user(t), e.user(t)
+		pub := e.room(t, owner, chat.RoomPublic)
+		e.join(t, pub, other)
+		for _, s := range []*cache.Stores{e.a, e.b} {
+			if role, err := s.MemberRole(bg(), pub.ID, other.ID); err != nil || role != chat.RoleMember {
+				t.Fatalf("MemberRole = %q, %v; want %q", role, err, chat.RoleMember)
+			}
+		}
+		for i := range 3 {
+			e.send(t, pub, other, "busy "+string(rune('a'+i)))
+			_, err := e.a.MarkRead(bg(), pub.ID, other.ID, int64(i+1))
+			noErr(t, err)
+			n := e.queries(func() {
+				for _, s := range []*cache.Stores{e.a, e.b} {
+					_, err := s.MemberRole(bg(), pub.ID, other.ID)
+					noErr(t, err)
+				}
+			})
+			if n != 0 {
+				t.Fatalf("after send %d the role check made %d queries; want 0", i, n)
+			}
+		}
+		_, err := e.a.RemoveMember(bg(), pub.ID, other.ID)
+		noErr(t, err)
+		for _, s := range []*cache.Stores{e.b, e.a} {
+			if _, err := s.MemberRole(bg(), pub.ID, other.ID); chat.ErrorCode(err) != chat.ENOTFOUND {
+				t.Fatalf("MemberRole after leaving = %v; want ENOTFOUND", err)
+			}
+		}
+	})
+}
+
 // pageAnswer is ListMessages' answer as one comparable value.
 type pageAnswer struct {
 	Messages []chat.Message

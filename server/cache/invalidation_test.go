@@ -45,14 +45,18 @@ func TestInvalidation(t *testing.T) {
 			"FindMembership priv out": func(s stores) (any, error) {
 				return s.r.FindMembership(bg(), priv.ID, outsider.ID)
 			},
-			"UserRooms owner":    func(s stores) (any, error) { return s.r.UserRooms(bg(), owner.ID) },
-			"UserRooms member":   func(s stores) (any, error) { return s.r.UserRooms(bg(), member.ID) },
-			"UserRooms outsider": func(s stores) (any, error) { return s.r.UserRooms(bg(), outsider.ID) },
-			"PublicRooms":        func(s stores) (any, error) { return s.r.PublicRooms(bg()) },
-			"Members pub":        func(s stores) (any, error) { return s.r.Members(bg(), pub.ID) },
-			"Members priv":       func(s stores) (any, error) { return s.r.Members(bg(), priv.ID) },
-			"Newest pub":         func(s stores) (any, error) { return page(s.m.ListMessages(bg(), pub.ID, chat.Page{})) },
-			"Newest priv":        func(s stores) (any, error) { return page(s.m.ListMessages(bg(), priv.ID, chat.Page{Limit: 2})) },
+			"MemberRole pub mem":  func(s stores) (any, error) { return s.r.MemberRole(bg(), pub.ID, member.ID) },
+			"MemberRole pub out":  func(s stores) (any, error) { return s.r.MemberRole(bg(), pub.ID, outsider.ID) },
+			"MemberRole priv own": func(s stores) (any, error) { return s.r.MemberRole(bg(), priv.ID, owner.ID) },
+			"MemberRole priv out": func(s stores) (any, error) { return s.r.MemberRole(bg(), priv.ID, outsider.ID) },
+			"UserRooms owner":     func(s stores) (any, error) { return s.r.UserRooms(bg(), owner.ID) },
+			"UserRooms member":    func(s stores) (any, error) { return s.r.UserRooms(bg(), member.ID) },
+			"UserRooms outsider":  func(s stores) (any, error) { return s.r.UserRooms(bg(), outsider.ID) },
+			"PublicRooms":         func(s stores) (any, error) { return s.r.PublicRooms(bg()) },
+			"Members pub":         func(s stores) (any, error) { return s.r.Members(bg(), pub.ID) },
+			"Members priv":        func(s stores) (any, error) { return s.r.Members(bg(), priv.ID) },
+			"Newest pub":          func(s stores) (any, error) { return page(s.m.ListMessages(bg(), pub.ID, chat.Page{})) },
+			"Newest priv":         func(s stores) (any, error) { return page(s.m.ListMessages(bg(), priv.ID, chat.Page{Limit: 2})) },
 			"Before pub": func(s stores) (any, error) {
 				return page(s.m.ListMessages(bg(), pub.ID, chat.Page{BeforeSeq: 3, Limit: 2}))
 			},

@@ -103,6 +103,8 @@ func clone[T any](v T) T {
 		out = c
 	case []int64:
 		out = append([]int64{}, x...)
+	case string:
+		out = x // immutable
 	default:
 		panic("cache: clone of an unexpected type")
 	}

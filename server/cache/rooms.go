@@ -189,6 +189,24 @@ func (s *Stores) FindMembership(ctx context.Context, roomID, userID int64) (*cha
 	})
 }
 
+// MemberRole answers from the cache, keyed by the version of the user's
+// set of rooms: only joining, leaving or being added changes it, so sends
+// and read markers leave it cached.
+func (s *Stores) MemberRole(ctx context.Context, roomID, userID int64) (string, error) {
+	const kind = "role"
+	vs, ok := s.versionsIfUsable(ctx, kind, userRoomsKey(userID))
+	if !ok {
+		return s.inner.MemberRole(ctx, roomID, userID)
+	}
+	return read(ctx, s, spec[string]{
+		kind: kind, key: key(kind, itoa(roomID), itoa(userID), token(vs...)), ttl: s.ttl.Membership,
+		load: func(ctx context.Context) (string, error) {
+			return s.inner.MemberRole(ctx, roomID, userID)
+		},
+		notFound: true,
+	})
+}
+
 // AddMember adds a member, then retires their memberships and room list
 // and the room's member list.
 func (s *Stores) AddMember(ctx context.Context, roomID, userID int64, role string) (bool, error) {

@@ -85,6 +85,11 @@ type RoomStore interface {
 	PublicRooms(ctx context.Context) ([]Room, error)
 	// FindMembership returns userID's membership of roomID; ENOTFOUND if none.
 	FindMembership(ctx context.Context, roomID, userID int64) (*Membership, error)
+	// MemberRole returns userID's role in roomID; ENOTFOUND if not a
+	// member. It is the access check of every request and send, and unlike
+	// a Membership it does not change with sends and read markers, so a
+	// cache can keep it until the user joins or leaves a room.
+	MemberRole(ctx context.Context, roomID, userID int64) (string, error)
 	// AddMember adds userID with role; added is false if already a member.
 	AddMember(ctx context.Context, roomID, userID int64, role string) (added bool, err error)
 	// RemoveMember removes userID; removed is false if they were not a member.

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/jmoiron/sqlx"
+
 	"github.com/parleychat/parley/server/chat"
 )
 
@@ -63,7 +65,11 @@ func (s *Store) commitFast(reqs []*sendReq) ([]sendResult, error) {
 	}
 	// One statement in autocommit: no BEGIN or COMMIT round trip, and the
 	// room locks are held only while it runs.
-	inserted, err := insertFast(ctx, s.primary, &ins, len(firstOf))
+	stmt, err := s.insertStmt(ctx)
+	if err != nil {
+		return nil, err
+	}
+	inserted, err := insertFast(ctx, stmt, &ins, len(firstOf))
 	if err != nil {
 		return nil, err
 	}
@@ -145,6 +151,23 @@ func (s *Store) commitChecked(reqs []*sendReq) ([]sendResult, error) {
 	}
 	s.sends.Add(uint64(len(reqs)))
 	return results, nil
+}
+
+// insertStmt returns insertFast's prepared statement, preparing it the
+// first time. database/sql prepares it again on each pooled connection
+// that runs it, and again after a connection is replaced.
+func (s *Store) insertStmt(ctx context.Context) (*sqlx.Stmt, error) {
+	s.stmtMu.Lock()
+	defer s.stmtMu.Unlock()
+	if s.insert != nil {
+		return s.insert, nil
+	}
+	stmt, err := s.primary.PreparexContext(ctx, insertFastSQL)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: send: prepare: %w", err)
+	}
+	s.insert = stmt
+	return stmt, nil
 }
 
 // fillResults answers the requests that inserted a message (created) and

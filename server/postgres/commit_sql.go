@@ -141,9 +141,23 @@ func insertSent(ctx context.Context, tx *sqlx.Tx, a *insertArrays, lastSeq map[i
 // Within one statement the lock still comes first: the locked CTE is the
 // only reader of last_seq, and under READ COMMITTED a row lock that had to
 // wait returns the row as the previous holder committed it.
-func insertFast(ctx context.Context, db sqlx.QueryerContext, a *insertArrays, wanted int) (map[sendKey]*chat.Message, error) {
+func insertFast(ctx context.Context, stmt *sqlx.Stmt, a *insertArrays, wanted int) (map[sendKey]*chat.Message, error) {
 	var msgs []chat.Message
-	err := sqlx.SelectContext(ctx, db, &msgs, `
+	err := stmt.SelectContext(ctx, &msgs,
+		pq.Array(a.rooms), pq.Array(a.users), pq.Array(a.bodies), pq.Array(a.clients), wanted)
+	if pq.As(err, "PS001") != nil {
+		return nil, errNotAllInserted
+	}
+	if err != nil {
+		return nil, wrap(err, "send: insert messages", "Room not found.")
+	}
+	return bySendKey(msgs), nil
+}
+
+// insertFastSQL is insertFast's statement. It is prepared once per
+// connection: planning its common table expressions costs as much as
+// running them, and a send pays for every statement of its batch.
+const insertFastSQL = `
 		WITH k AS (
 			SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[])
 				WITH ORDINALITY AS k(room_id, user_id, body, client_id, ord)
@@ -169,17 +183,8 @@ func insertFast(ctx context.Context, db sqlx.QueryerContext, a *insertArrays, wa
 			FROM (SELECT room_id, user_id, max(seq) AS seq FROM n GROUP BY room_id, user_id) AS x
 			WHERE ru.room_id = x.room_id AND ru.user_id = x.user_id AND ru.read_seq < x.seq
 		)
-		SELECT `+messageColumns+` FROM m JOIN users u ON u.id = m.user_id
-		WHERE parley_send_check((SELECT count(*) FROM m), $5)`,
-		pq.Array(a.rooms), pq.Array(a.users), pq.Array(a.bodies), pq.Array(a.clients), wanted)
-	if pq.As(err, "PS001") != nil {
-		return nil, errNotAllInserted
-	}
-	if err != nil {
-		return nil, wrap(err, "send: insert messages", "Room not found.")
-	}
-	return bySendKey(msgs), nil
-}
+		SELECT ` + messageColumns + ` FROM m JOIN users u ON u.id = m.user_id
+		WHERE parley_send_check((SELECT count(*) FROM m), $5)`
 
 // bySendKey indexes inserted messages by who sent what where, which is how
 // the waiting senders find their own.

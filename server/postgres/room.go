@@ -86,6 +86,17 @@ func (s *Store) FindMembership(ctx context.Context, roomID, userID int64) (*chat
 	return &m, nil
 }
 
+// MemberRole returns userID's role in roomID; ENOTFOUND if not a member.
+func (s *Store) MemberRole(ctx context.Context, roomID, userID int64) (string, error) {
+	var role string
+	err := s.primary.GetContext(ctx, &role, `
+		SELECT role FROM room_users WHERE room_id = $1 AND user_id = $2`, roomID, userID)
+	if err != nil {
+		return "", wrap(err, "find member role", "Not a member of this room.")
+	}
+	return role, nil
+}
+
 // Members lists the members of a room ordered by username.
 func (s *Store) Members(ctx context.Context, roomID int64) ([]chat.User, error) {
 	users := []chat.User{}

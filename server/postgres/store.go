@@ -57,6 +57,11 @@ type Store struct {
 	cancel context.CancelFunc
 	once   sync.Once
 
+	// insert is the prepared statement of a batch's fast path, made on
+	// first use.
+	stmtMu sync.Mutex
+	insert *sqlx.Stmt
+
 	batches atomic.Uint64
 	sends   atomic.Uint64
 	refused atomic.Uint64
@@ -117,6 +122,11 @@ func (s *Store) Close() error {
 		s.mu.Unlock()
 		s.wg.Wait()
 		s.cancel()
+		s.stmtMu.Lock()
+		if s.insert != nil {
+			_ = s.insert.Close()
+		}
+		s.stmtMu.Unlock()
 	})
 	return nil
 }
