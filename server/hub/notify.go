@@ -67,20 +67,6 @@ func (h *Hub) emit(topic string, kind byte, a, b, c int64, v any) {
 	h.m.observeStage(chat.StageFanout, time.Since(start))
 }
 
-// announcePresence tells the members of rooms, on every replica, that a
-// user came online or went offline.
-func (h *Hub) announcePresence(userID int64, rooms []int64, online bool) {
-	if len(rooms) == 0 {
-		return
-	}
-	env, err := h.buildEnvelope(kindPresence, userID, 0, 0, rooms, presenceEvent{Type: "presence", UserID: userID, Online: online})
-	if err != nil {
-		h.log.Error("hub: encode presence", "err", err)
-		return
-	}
-	h.publish(presenceTopic, env)
-}
-
 // presenceGone announces users whose replica died with their connections.
 func (h *Hub) presenceGone(userID int64) {
 	ch := h.chat()
@@ -153,6 +139,10 @@ func (h *Hub) deliverEnvelope(e envelope) {
 		h.offerMessage(f)
 	case kindRoomEvent:
 		h.offerRoom(h.frame(e.frame, e.a, 0), e.c)
+	case kindLossyEvent:
+		f := h.frame(e.frame, e.a, 0)
+		f.lossy = true
+		h.offerRoom(f, e.c)
 	case kindUserEvent:
 		h.offerUser(e.a, h.frame(e.frame, 0, 0))
 	case kindJoined:

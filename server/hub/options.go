@@ -45,6 +45,11 @@ type Options struct {
 	// interval, so that an end or a leave whose event was lost stops
 	// delivery anyway. A broker reconnect re-checks at once.
 	RecheckInterval time.Duration
+	// PresenceInterval is how long presence changes are collected before
+	// they go out (250ms): one frame per room per interval, however many
+	// people came and went, so a crowd arriving costs each member a few
+	// frames instead of one per arrival.
+	PresenceInterval time.Duration
 	// Registerer receives the hub's metrics; nil registers nothing.
 	Registerer prometheus.Registerer
 }
@@ -65,6 +70,7 @@ func DefaultOptions() Options {
 		ReorderWait:          time.Second,
 		MaxSocketsPerUser:    20,
 		RecheckInterval:      30 * time.Second,
+		PresenceInterval:     250 * time.Millisecond,
 	}
 }
 
@@ -102,6 +108,9 @@ func (o *Options) fill() {
 	}
 	if o.RecheckInterval <= 0 {
 		o.RecheckInterval = d.RecheckInterval
+	}
+	if o.PresenceInterval <= 0 {
+		o.PresenceInterval = d.PresenceInterval
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()

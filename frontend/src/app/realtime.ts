@@ -35,7 +35,16 @@ export function useRealtimeSync(me: User, activeRoomId: number | undefined): voi
           applyDelete(qc, e.room_id, e.seq);
           return;
         case 'presence':
-          setPresence(qc, e.user_id, e.online);
+          setPresence(qc, new Map([[e.user_id, e.online]]));
+          return;
+        case 'presence_batch':
+          setPresence(
+            qc,
+            new Map([
+              ...e.online_users.map((id): [number, boolean] => [id, true]),
+              ...e.offline_users.map((id): [number, boolean] => [id, false]),
+            ]),
+          );
           return;
         case 'room_joined':
           addRoom(qc, e.room);

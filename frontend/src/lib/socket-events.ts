@@ -24,6 +24,13 @@ const presenceSchema = z.object({
   user_id: z.number(),
   online: z.boolean(),
 });
+/** Several presence changes in one room, coalesced by the server. */
+const presenceBatchSchema = z.object({
+  type: z.literal('presence_batch'),
+  room_id: z.number(),
+  online_users: z.array(z.number()),
+  offline_users: z.array(z.number()),
+});
 const roomJoinedSchema = z.object({ type: z.literal('room_joined'), room: roomSchema });
 const memberChangeSchema = z.object({
   type: z.enum(['member_joined', 'member_left']),
@@ -47,6 +54,7 @@ export const serverEventSchema = z.discriminatedUnion('type', [
   ackSchema,
   typingSchema,
   presenceSchema,
+  presenceBatchSchema,
   roomJoinedSchema,
   memberChangeSchema,
   resumedSchema,

@@ -43,6 +43,7 @@ func wireRealtime(s *server, cfg *config.Config, log *slog.Logger, reg prometheu
 		SendBurst:            cfg.WSSendBurst,
 		MaxSocketsPerUser:    socketCap(cfg.WSMaxSocketsPerUser),
 		RecheckInterval:      cfg.WSRecheckInterval,
+		PresenceInterval:     cfg.WSPresenceInterval,
 		Registerer:           reg,
 	})
 	s.background = append(s.background, h.Run)

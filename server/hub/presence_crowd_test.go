@@ -1,0 +1,90 @@
+package hub_test
+
+import (
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/parleychat/parley/server/chat"
+	"github.com/parleychat/parley/server/hub"
+	"github.com/parleychat/parley/server/testenv"
+)
+
+// TestPresenceCrowd connects a crowd at once to one room on two replicas,
+// more people than a connection's queue holds: every newcomer gets ready
+// (nobody is closed for the presence of the others), and a member who
+// was there already learns that each of them came online from a handful
+// of coalesced frames, not one frame per arrival.
+func TestPresenceCrowd(t *testing.T) {
+	t.Run("OK", func(t *testing.T) {
+		const crowd, queue = 60, 16
+		rs := cluster(t, 2, testenv.RedisAddr, hub.Options{QueueSize: queue})
+		owner, ownerToken := newUser(t, rs[0].App)
+		members := make([]*chat.User, crowd)
+		tokens := make([]string, crowd)
+		for i := range members {
+			members[i], tokens[i] = newUser(t, rs[0].App)
+		}
+		room := newRoom(t, rs[0].App, owner, chat.RoomPublic, members...)
+		watcher := dial(t, rs[0].URL, ownerToken)
+		watcher.next(wait, "ready")
+
+		var wg sync.WaitGroup
+		errs := make(chan string, crowd)
+		for i := range members {
+			wg.Add(1)
+			ws := dialRaw(t, rs[i%2].URL, tokens[i])
+			go func() {
+				defer wg.Done()
+				var e struct {
+					Type string `json:"type"`
+				}
+				_ = ws.SetReadDeadline(time.Now().Add(wait))
+				if err := ws.ReadJSON(&e); err != nil || e.Type != "ready" {
+					errs <- fmt.Sprintf("member %d: first event %q, %v; want ready", i, e.Type, err)
+				}
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		for e := range errs {
+			t.Error(e)
+		}
+
+		online := map[int64]bool{}
+		frames := 0
+		deadline := time.After(wait)
+		for len(online) < crowd {
+			select {
+			case e, ok := <-watcher.events:
+				if !ok {
+					t.Fatal("the watcher's connection closed")
+				}
+				switch e.Type {
+				case "presence":
+					frames++
+					online[e.UserID] = e.Online
+				case "presence_batch":
+					frames++
+					if e.RoomID != room.ID {
+						t.Fatalf("presence_batch for room %d, want %d", e.RoomID, room.ID)
+					}
+					for _, id := range e.OnlineUsers {
+						online[id] = true
+					}
+				}
+			case <-deadline:
+				t.Fatalf("watcher learned of %d of %d arrivals", len(online), crowd)
+			}
+		}
+		for _, m := range members {
+			if !online[m.ID] {
+				t.Errorf("watcher never saw %s come online", m.Username)
+			}
+		}
+		if frames >= crowd/2 {
+			t.Errorf("watcher got %d presence frames for %d arrivals; want them coalesced", frames, crowd)
+		}
+	})
+}
