@@ -160,12 +160,15 @@ type event struct {
 	UserID   int64  `json:"user_id"`
 	Online   bool   `json:"online"`
 	// OnlineUsers and OfflineUsers are a presence_batch's changes.
-	OnlineUsers  []int64          `json:"online_users"`
-	OfflineUsers []int64          `json:"offline_users"`
-	Rooms        map[string]int64 `json:"rooms"`
-	Raw          json.RawMessage  `json:"message"`
-	Room         *chat.Room       `json:"room"`
-	User         *chat.User       `json:"user"`
+	OnlineUsers  []int64 `json:"online_users"`
+	OfflineUsers []int64 `json:"offline_users"`
+	// Joined and Left are a members_changed event's changes.
+	Joined []chat.User      `json:"joined"`
+	Left   []chat.User      `json:"left"`
+	Rooms  map[string]int64 `json:"rooms"`
+	Raw    json.RawMessage  `json:"message"`
+	Room   *chat.Room       `json:"room"`
+	User   *chat.User       `json:"user"`
 	// RetryAfter is set on rate_limited errors, in seconds.
 	RetryAfter int64         `json:"retry_after"`
 	Msg        *chat.Message `json:"-"`

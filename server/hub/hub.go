@@ -100,6 +100,7 @@ type Hub struct {
 	// other replicas have been told to re-check.
 	pubLost  atomic.Bool
 	presence presenceBatch
+	members  memberBatch
 	chatv    atomic.Pointer[chatBox]
 	running  atomic.Bool
 	// baseCtx ends when Run ends; connections and background work hang on it.
@@ -179,7 +180,7 @@ func (h *Hub) Run(ctx context.Context) error {
 	}()
 	go func() {
 		defer wg.Done()
-		h.presenceLoop(ctx)
+		h.batchLoop(ctx)
 	}()
 	go func() {
 		defer wg.Done()

@@ -32,19 +32,21 @@ func (h *Hub) MessageDeleted(_ context.Context, roomID, seq int64) {
 }
 
 // MemberJoined subscribes the joining user's live connections, on every
-// replica, to the room and tells its members.
+// replica, to the room at once, and tells its members with the next
+// membership flush.
 func (h *Hub) MemberJoined(_ context.Context, r *chat.Room, u chat.User) {
 	room := *r
 	room.Unread = nil
 	h.emit(userTopic(u.ID), kindJoined, u.ID, r.ID, r.LastSeq, roomEvent{Type: "room_joined", Room: &room})
-	h.emit(roomTopic(r.ID), kindRoomEvent, r.ID, 0, 0, roomUserEvent{Type: "member_joined", RoomID: r.ID, User: u})
+	h.noteMember(r.ID, u, true)
 }
 
-// MemberLeft tells the room's members, then unsubscribes the leaver's
-// connections so nothing more of the room reaches them.
+// MemberLeft unsubscribes the leaver's connections at once, so nothing
+// more of the room reaches them, and tells the room's members with the
+// next membership flush.
 func (h *Hub) MemberLeft(_ context.Context, r *chat.Room, u chat.User) {
 	h.emit(userTopic(u.ID), kindLeft, u.ID, r.ID, 0, roomIDEvent{Type: "room_left", RoomID: r.ID})
-	h.emit(roomTopic(r.ID), kindRoomEvent, r.ID, 0, 0, roomUserEvent{Type: "member_left", RoomID: r.ID, User: u})
+	h.noteMember(r.ID, u, false)
 }
 
 // ReadMoved tells a user's connections that their read marker moved.

@@ -45,10 +45,10 @@ type Options struct {
 	// interval, so that an end or a leave whose event was lost stops
 	// delivery anyway. A broker reconnect re-checks at once.
 	RecheckInterval time.Duration
-	// PresenceInterval is how long presence changes are collected before
-	// they go out (250ms): one frame per room per interval, however many
-	// people came and went, so a crowd arriving costs each member a few
-	// frames instead of one per arrival.
+	// PresenceInterval is how long presence changes, and who joined or
+	// left each room, are collected before they go out (250ms): one frame
+	// per room per interval, however many people came and went, so a crowd
+	// arriving costs each member a few frames instead of one per arrival.
 	PresenceInterval time.Duration
 	// Registerer receives the hub's metrics; nil registers nothing.
 	Registerer prometheus.Registerer

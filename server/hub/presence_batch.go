@@ -51,24 +51,26 @@ func (h *Hub) announcePresence(userID int64, rooms []int64, online bool) {
 	b.pending[userID] = p
 }
 
-// presenceLoop flushes the collected presence changes every
+// batchLoop flushes the collected presence and membership changes every
 // PresenceInterval until ctx ends, and once more then.
-func (h *Hub) presenceLoop(ctx context.Context) {
+func (h *Hub) batchLoop(ctx context.Context) {
 	t := time.NewTicker(h.o.PresenceInterval)
 	defer t.Stop()
 	for {
 		select {
 		case <-ctx.Done():
+			h.flushMembers()
 			h.flushPresence()
 			return
 		case <-t.C:
+			h.flushMembers()
 			h.flushPresence()
 		}
 	}
 }
 
-// flushPresence publishes one event per room that saw changes: the plain
-// presence event when one user changed (not sent to that user), else a
+// flushPresence publishes the changes of each room: a plain presence event
+// per user (not sent to that user) when they are few, else one
 // presence_batch listing who came and who went.
 func (h *Hub) flushPresence() {
 	b := &h.presence
@@ -97,18 +99,15 @@ func (h *Hub) flushPresence() {
 	for id, e := range byRoom {
 		slices.Sort(e.Online)
 		slices.Sort(e.Offline)
-		if len(e.Online)+len(e.Offline) == 1 {
-			userID, online := firstChange(e)
-			h.emit(roomTopic(id), kindLossyEvent, id, 0, userID, presenceEvent{Type: "presence", UserID: userID, Online: online})
+		if len(e.Online)+len(e.Offline) <= maxSingleChanges {
+			for _, userID := range e.Online {
+				h.emit(roomTopic(id), kindLossyEvent, id, 0, userID, presenceEvent{Type: "presence", UserID: userID, Online: true})
+			}
+			for _, userID := range e.Offline {
+				h.emit(roomTopic(id), kindLossyEvent, id, 0, userID, presenceEvent{Type: "presence", UserID: userID, Online: false})
+			}
 			continue
 		}
 		h.emit(roomTopic(id), kindLossyEvent, id, 0, 0, e)
 	}
-}
-
-func firstChange(e *presenceBatchEvent) (userID int64, online bool) {
-	if len(e.Online) > 0 {
-		return e.Online[0], true
-	}
-	return e.Offline[0], false
 }

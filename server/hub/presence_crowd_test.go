@@ -1,6 +1,7 @@
 package hub_test
 
 import (
+	"context"
 	"fmt"
 	"sync"
 	"testing"
@@ -52,10 +53,23 @@ func TestPresenceCrowd(t *testing.T) {
 			t.Error(e)
 		}
 
+		isMember := map[int64]bool{}
+		for _, m := range members {
+			isMember[m.ID] = true
+		}
 		online := map[int64]bool{}
+		seen := func() int {
+			n := 0
+			for id, on := range online {
+				if on && isMember[id] {
+					n++
+				}
+			}
+			return n
+		}
 		frames := 0
 		deadline := time.After(wait)
-		for len(online) < crowd {
+		for seen() < crowd {
 			select {
 			case e, ok := <-watcher.events:
 				if !ok {
@@ -75,7 +89,7 @@ func TestPresenceCrowd(t *testing.T) {
 					}
 				}
 			case <-deadline:
-				t.Fatalf("watcher learned of %d of %d arrivals", len(online), crowd)
+				t.Fatalf("watcher learned of %d of %d arrivals", seen(), crowd)
 			}
 		}
 		for _, m := range members {
@@ -85,6 +99,55 @@ func TestPresenceCrowd(t *testing.T) {
 		}
 		if frames >= crowd/2 {
 			t.Errorf("watcher got %d presence frames for %d arrivals; want them coalesced", frames, crowd)
+		}
+	})
+}
+
+// TestMembersCrowd has a crowd join a public room at once: a member who
+// was there already learns of every newcomer from a few coalesced frames.
+func TestMembersCrowd(t *testing.T) {
+	t.Run("OK", func(t *testing.T) {
+		const crowd = 40
+		r := single(t, hub.Options{})
+		owner, ownerToken := newUser(t, r.App)
+		room := newRoom(t, r.App, owner, chat.RoomPublic)
+		watcher := dial(t, r.URL, ownerToken)
+		watcher.next(wait, "ready")
+		want := map[int64]bool{}
+		var wg sync.WaitGroup
+		for range crowd {
+			u, _ := newUser(t, r.App)
+			want[u.ID] = true
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if _, err := r.App.JoinRoom(context.Background(), u, room.ID); err != nil {
+					t.Error(err)
+				}
+			}()
+		}
+		wg.Wait()
+		got, frames := map[int64]bool{}, 0
+		for len(got) < crowd {
+			e := watcher.next(wait, "member_joined", "members_changed")
+			frames++
+			if e.RoomID != room.ID {
+				t.Fatalf("%s for room %d, want %d", e.Type, e.RoomID, room.ID)
+			}
+			if e.User != nil {
+				got[e.User.ID] = true
+			}
+			for _, u := range e.Joined {
+				got[u.ID] = true
+			}
+		}
+		for id := range want {
+			if !got[id] {
+				t.Errorf("watcher never saw user %d join", id)
+			}
+		}
+		if frames >= crowd/2 {
+			t.Errorf("watcher got %d membership frames for %d joins; want them coalesced", frames, crowd)
 		}
 	})
 }

@@ -54,6 +54,13 @@ export function useRealtimeSync(me: User, activeRoomId: number | undefined): voi
           changeMembers(qc, e.room_id, e.user, e.type === 'member_joined');
           if (e.user.id === me.id) void qc.invalidateQueries({ queryKey: roomKeys.mine() });
           return;
+        case 'members_changed':
+          for (const u of e.joined) changeMembers(qc, e.room_id, u, true);
+          for (const u of e.left) changeMembers(qc, e.room_id, u, false);
+          if ([...e.joined, ...e.left].some((u) => u.id === me.id)) {
+            void qc.invalidateQueries({ queryKey: roomKeys.mine() });
+          }
+          return;
         case 'ready':
           // Unread counts may have moved while the socket was down.
           void qc.invalidateQueries({ queryKey: roomKeys.mine() });

@@ -15,6 +15,11 @@ describe('parseServerEvent', () => {
       online: true,
     });
   });
+  it('OKMembersChanged', () => {
+    const ada = { id: 7, username: 'ada', display_name: 'Ada' };
+    const e = parseServerEvent(JSON.stringify({ type: 'members_changed', room_id: 4, joined: [ada], left: [] }));
+    expect(e).toEqual({ type: 'members_changed', room_id: 4, joined: [ada], left: [] });
+  });
   it('ErrMalformedBatch', () => {
     expect(parseServerEvent('{"type":"presence_batch","room_id":4,"online_users":"2"}')).toBeUndefined();
   });

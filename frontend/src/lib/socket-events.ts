@@ -37,6 +37,13 @@ const memberChangeSchema = z.object({
   room_id: z.number(),
   user: userSchema,
 });
+/** Several joins and leaves of one room, coalesced by the server. */
+const membersChangedSchema = z.object({
+  type: z.literal('members_changed'),
+  room_id: z.number(),
+  joined: z.array(userSchema),
+  left: z.array(userSchema),
+});
 const resumedSchema = z.object({ type: z.literal('resumed') });
 const errorSchema = z.object({
   type: z.literal('error'),
@@ -57,6 +64,7 @@ export const serverEventSchema = z.discriminatedUnion('type', [
   presenceBatchSchema,
   roomJoinedSchema,
   memberChangeSchema,
+  membersChangedSchema,
   resumedSchema,
   errorSchema,
 ]);
