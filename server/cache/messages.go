@@ -143,6 +143,12 @@ func (s *Stores) isPublic(ctx context.Context, roomID int64) bool {
 	return r.Kind == chat.RoomPublic
 }
 
+// CommittedMessages is never cached: it fills in a live event that is
+// late, possibly before the send that committed it has moved the versions.
+func (s *Stores) CommittedMessages(ctx context.Context, roomID, afterSeq, upToSeq int64) ([]chat.Message, error) {
+	return s.inner.CommittedMessages(ctx, roomID, afterSeq, upToSeq)
+}
+
 // FindSent is never cached: it is asked only for a retried send that the
 // send limit would otherwise refuse, which is rare and must see the commit.
 func (s *Stores) FindSent(ctx context.Context, roomID, userID int64, clientID string) (*chat.Message, error) {

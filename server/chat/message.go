@@ -88,6 +88,11 @@ type MessageStore interface {
 	FindSent(ctx context.Context, roomID, userID int64, clientID string) (*Message, error)
 	// FindMessage returns one message; ENOTFOUND if none.
 	FindMessage(ctx context.Context, roomID, seq int64) (*Message, error)
+	// CommittedMessages returns a room's messages with afterSeq < seq ≤
+	// upToSeq in seq order, at most PageMaxLimit, read from the primary and
+	// never from a cache: the real-time layer fills in with them a message
+	// whose live event is late, so they must include every commit made.
+	CommittedMessages(ctx context.Context, roomID, afterSeq, upToSeq int64) ([]Message, error)
 	// EditMessage replaces the body of a message and sets EditedAt; it bumps
 	// the room's rev. ENOTFOUND if none, EINVALID if deleted.
 	EditMessage(ctx context.Context, roomID, seq int64, body string) (*Message, error)

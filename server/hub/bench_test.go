@@ -33,6 +33,9 @@ func (oneRoom) SendMessage(context.Context, *chat.User, int64, string, string) (
 func (oneRoom) Messages(context.Context, *chat.User, int64, chat.Page) ([]chat.Message, bool, error) {
 	return nil, false, nil
 }
+func (oneRoom) CommittedMessages(context.Context, int64, int64, int64) ([]chat.Message, error) {
+	return nil, nil
+}
 func (oneRoom) MarkRead(context.Context, *chat.User, int64, int64) error { return nil }
 func (oneRoom) SessionAlive(context.Context, string) error               { return nil }
 

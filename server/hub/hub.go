@@ -26,6 +26,10 @@ type Chat interface {
 	Room(ctx context.Context, u *chat.User, roomID int64) (*chat.Room, error)
 	SendMessage(ctx context.Context, u *chat.User, roomID int64, body, clientID string) (*chat.Message, bool, error)
 	Messages(ctx context.Context, u *chat.User, roomID int64, p chat.Page) ([]chat.Message, bool, error)
+	// CommittedMessages returns a room's committed messages with afterSeq
+	// < seq ≤ upToSeq, read past every cache, without an access check: the
+	// hub delivers them only to the room's members.
+	CommittedMessages(ctx context.Context, roomID, afterSeq, upToSeq int64) ([]chat.Message, error)
 	MarkRead(ctx context.Context, u *chat.User, roomID, seq int64) error
 	// SessionAlive is nil while the session (chat.Session.ID) still signs
 	// its user in, and EUNAUTHENTICATED once it ended.

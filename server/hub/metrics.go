@@ -18,6 +18,7 @@ type metrics struct {
 	rateLimited     prometheus.Counter
 	publishErrors   prometheus.Counter
 	reorderTimeouts prometheus.Counter
+	filledFromStore prometheus.Counter
 	tooMany         prometheus.Counter
 	sends           prometheus.Counter
 	ack             prometheus.Histogram
@@ -63,6 +64,9 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		reorderTimeouts: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "parley_ws_reorder_timeouts_total", Help: "Times a room gave up waiting for a missing seq.",
 		}),
+		filledFromStore: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "parley_ws_filled_from_store_total", Help: "Messages whose live event was late, read from the store and delivered in their turn.",
+		}),
 		tooMany: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "parley_ws_too_many_total", Help: "Connections refused because their user held too many.",
 		}),
@@ -89,7 +93,7 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 	if reg != nil {
 		reg.MustRegister(stages)
 		reg.MustRegister(m.connections, m.delivered, m.replayed, m.slowClosed, m.lossyDropped, m.tooBig,
-			m.rateLimited, m.publishErrors, m.reorderTimeouts, m.tooMany, m.sends, m.ack, m.delivery)
+			m.rateLimited, m.publishErrors, m.reorderTimeouts, m.filledFromStore, m.tooMany, m.sends, m.ack, m.delivery)
 	}
 	return m
 }

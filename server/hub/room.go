@@ -1,6 +1,7 @@
 package hub
 
 import (
+	"context"
 	"slices"
 	"sync"
 	"time"
@@ -121,22 +122,73 @@ func (h *Hub) offerMessage(f *outFrame) {
 	}
 }
 
-// releaseHeld gives up waiting for a missing seq: clients see the gap and
-// resume from the store.
+// releaseHeld stops waiting for the live event of a missing seq. A later
+// seq of the room was committed, and a room's seqs are committed in order,
+// so the missing messages are in the store: they are read from it and
+// delivered first, keeping every connection's order (their live events,
+// when they come, are then duplicates and dropped). Only if the store does
+// not answer are the held messages delivered past the gap, for clients to
+// fill by resuming.
 func (h *Hub) releaseHeld(r *room) {
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	r.timer = nil
-	if len(r.held) > 0 {
-		h.m.reorderTimeouts.Inc()
+	if len(r.held) == 0 {
+		r.mu.Unlock()
+		return
 	}
-	for _, g := range r.held {
-		if g.seq > r.last {
-			r.last = g.seq
-			h.fanoutMessage(r, g)
+	after, upTo := r.last, r.held[0].seq-1
+	r.mu.Unlock()
+	missing := h.committedFrames(r.id, after, upTo)
+
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, f := range missing {
+		if f.seq == r.last+1 {
+			r.last = f.seq
+			h.fanoutMessage(r, f)
 		}
 	}
+	h.m.filledFromStore.Add(float64(len(missing)))
+	for _, g := range r.held {
+		if g.seq <= r.last {
+			continue
+		}
+		if g.seq > r.last+1 {
+			h.m.reorderTimeouts.Inc()
+		}
+		r.last = g.seq
+		h.fanoutMessage(r, g)
+	}
 	r.held = nil
+}
+
+// committedFrames reads a room's messages after..upTo from the store and
+// frames them for the fan-out; nil if the store does not answer.
+func (h *Hub) committedFrames(roomID, after, upTo int64) []*outFrame {
+	ch := h.chat()
+	if ch == nil || upTo <= after {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(h.baseCtx, h.o.ReorderWait)
+	defer cancel()
+	msgs, err := ch.CommittedMessages(ctx, roomID, after, upTo)
+	if err != nil {
+		h.log.Warn("hub: filling a late message from the store", "room", roomID, "err", err)
+		return nil
+	}
+	frames := make([]*outFrame, 0, len(msgs))
+	for i := range msgs {
+		m := &msgs[i]
+		data, err := encode(messageEvent{Type: "message", Message: m})
+		if err != nil {
+			h.log.Error("hub: encode a filled message", "err", err)
+			return frames
+		}
+		f := h.frame(data, m.RoomID, m.Seq)
+		f.committed = m.CreatedAt.UnixMicro()
+		frames = append(frames, f)
+	}
+	return frames
 }
 
 // offerRoom delivers an unsequenced event to a room's local connections,

@@ -68,6 +68,23 @@ func (s *Store) ListMessages(ctx context.Context, roomID int64, p chat.Page) ([]
 	return msgs, hasMore, nil
 }
 
+// CommittedMessages returns a room's messages with afterSeq < seq ≤ upToSeq
+// in seq order, at most chat.PageMaxLimit, from the primary.
+func (s *Store) CommittedMessages(ctx context.Context, roomID, afterSeq, upToSeq int64) ([]chat.Message, error) {
+	msgs := []chat.Message{}
+	if upToSeq <= afterSeq {
+		return msgs, nil
+	}
+	err := s.primary.SelectContext(ctx, &msgs, `SELECT `+messageColumns+`
+		FROM messages m JOIN users u ON u.id = m.user_id
+		WHERE m.room_id = $1 AND m.seq > $2 AND m.seq <= $3 ORDER BY m.seq ASC LIMIT $4`,
+		roomID, afterSeq, upToSeq, chat.PageMaxLimit)
+	if err != nil {
+		return nil, wrap(err, "committed messages", "Room not found.")
+	}
+	return msgs, nil
+}
+
 // FindMessage returns one message; ENOTFOUND if none.
 func (s *Store) FindMessage(ctx context.Context, roomID, seq int64) (*chat.Message, error) {
 	var m chat.Message
