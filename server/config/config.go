@@ -106,6 +106,8 @@ type Config struct {
 	AdminAddr string
 	// MemoryWarn is the memory level that logs a warning; zero: never.
 	MemoryWarn monitor.Threshold
+	// Overload bounds the work admitted at once and every wait.
+	Overload Overload
 }
 
 // DefaultDatabaseURL is the local PostgreSQL's database "parley".
@@ -185,6 +187,7 @@ func Load(getenv func(string) string) (*Config, error) {
 
 		AdminAddr:  r.adminAddr("PARLEY_ADMIN_ADDR", DefaultAdminAddr),
 		MemoryWarn: r.threshold("PARLEY_MEMORY_WARN"),
+		Overload:   r.overload(),
 	}
 	if r.err != nil {
 		return nil, r.err
@@ -255,6 +258,9 @@ func (c *Config) Validate() error {
 	}
 	if c.WSRecheckInterval < time.Second || c.WSRecheckInterval > time.Hour {
 		return fmt.Errorf("PARLEY_WS_RECHECK_INTERVAL: %s must be between 1s and 1h", c.WSRecheckInterval)
+	}
+	if err := c.Overload.validate(); err != nil {
+		return err
 	}
 	if c.WSPongTimeout <= c.WSPingInterval {
 		return fmt.Errorf("PARLEY_WS_PONG_TIMEOUT: %s must be longer than PARLEY_WS_PING_INTERVAL (%s)", c.WSPongTimeout, c.WSPingInterval)

@@ -1,0 +1,32 @@
+package app
+
+import (
+	"runtime"
+	"time"
+
+	"github.com/parleychat/parley/server/admission"
+)
+
+// HashAdmission bounds password hashing (sign-up and sign-in): Workers
+// hashes run at once, Queue more wait at most Wait for one of them, and
+// everybody else is refused at once with unavailable and RetryAfter (1s
+// when zero). A hash is a core's worth of CPU for tens of milliseconds, so a storm of
+// sign-ins past what the cores can hash would otherwise queue until every
+// request timed out.
+type HashAdmission struct {
+	Workers    int
+	Queue      int
+	Wait       time.Duration
+	RetryAfter time.Duration
+}
+
+// DefaultHashAdmission sizes the pool to the CPU (GOMAXPROCS) with a queue
+// of four per worker: with hashes of ~30 ms that is ~120 ms of queue, so a
+// queued caller never nears the one-second wait unless the box is starved.
+func DefaultHashAdmission() HashAdmission {
+	n := runtime.GOMAXPROCS(0)
+	return HashAdmission{Workers: n, Queue: 4 * n, Wait: time.Second, RetryAfter: admission.DefaultRetryAfter}
+}
+
+// PasswordGate is the admission gate of password hashing, for metrics.
+func (a *App) PasswordGate() *admission.Gate { return a.passwords.gate }
