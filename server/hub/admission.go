@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/fasthttp/websocket"
+	fws "github.com/gofiber/contrib/websocket"
 
 	"github.com/parleychat/parley/server/admission"
 	"github.com/parleychat/parley/server/chat"
@@ -37,13 +37,11 @@ func tryLaterText(why string, retry time.Duration) string {
 // refuseConnect answers a socket the connect gate did not admit: 1013 with
 // the hint of a refusal, 1001 when the wait ended because the hub is
 // shutting down.
-func refuseConnect(ws interface {
-	WriteControl(int, []byte, time.Time) error
-}, err error) {
-	code, text := closeGoingAway, "server shutting down, reconnect"
+func refuseConnect(ws *fws.Conn, err error) {
 	var ce *chat.Error
 	if errors.As(err, &ce) && ce.Code == chat.EUNAVAILABLE {
-		code, text = closeTryLater, tryLaterText(ce.Message, ce.RetryAfter)
+		refuse(ws, closeTryLater, tryLaterText(ce.Message, ce.RetryAfter))
+		return
 	}
-	_ = ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, text), time.Now().Add(time.Second))
+	refuse(ws, closeGoingAway, "server shutting down, reconnect")
 }
