@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -22,13 +23,16 @@ const deadlineRetryAfter = 2 * time.Second
 // blocking call under it (a pool acquisition, a query, a Valkey round trip)
 // ends by then; a request that fails because the deadline passed answers
 // 503 unavailable with Retry-After, counted as reason "deadline", instead
-// of an internal error or a hang that the proxy turns into a 504.
+// of an internal error or a hang that the proxy turns into a 504. So does
+// one that failed on a shorter timeout of its own (a store's query
+// timeout): either way a dependency was too busy to answer in time.
 func (s *Server) withDeadline(c *fiber.Ctx) error {
 	ctx, cancel := context.WithTimeout(c.UserContext(), s.requestTimeout)
 	defer cancel()
 	c.SetUserContext(ctx)
 	err := c.Next()
-	if err != nil && ctx.Err() != nil && chat.ErrorCode(err) == chat.EINTERNAL {
+	timedOut := ctx.Err() != nil || errors.Is(err, context.DeadlineExceeded)
+	if err != nil && timedOut && chat.ErrorCode(err) == chat.EINTERNAL {
 		s.deadlines.Add()
 		s.log.DebugContext(ctx, "request deadline passed", "err", err, "path", c.Path(), "request_id", requestID(c))
 		return chat.Unavailable(deadlineRetryAfter, "The server is busy; try again in a moment.")

@@ -3,12 +3,14 @@ package web_test
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/parleychat/parley/server/admission"
 	"github.com/parleychat/parley/server/app"
+	"github.com/parleychat/parley/server/chat"
 	"github.com/parleychat/parley/server/postgres"
 	"github.com/parleychat/parley/server/testenv"
 	"github.com/parleychat/parley/server/web"
@@ -66,7 +68,25 @@ func (e *overloadEnv) metric(t *testing.T, series string) string {
 	return ""
 }
 
+// slowRooms is the real store, but listing a user's rooms fails as a
+// query that ran into a timeout of the store's own does.
+type slowRooms struct{ fullStore }
+
+func (slowRooms) UserRooms(context.Context, int64) ([]chat.Room, error) {
+	return nil, fmt.Errorf("postgres: list user rooms: %w", context.DeadlineExceeded)
+}
+
 func TestOverload(t *testing.T) {
+	t.Run("ErrInnerTimeout", func(t *testing.T) {
+		// The request's own deadline has not passed, but a dependency timed
+		// out: still 503 unavailable, not 500.
+		_, store := testenv.Open(t)
+		e := newEnvOn(t, slowRooms{store})
+		a := e.signUp("inner")
+		start := time.Now()
+		res := e.do(req{method: "GET", path: "/api/v1/rooms", token: a.token})
+		wantUnavailable(t, res, time.Since(start), 2*time.Second)
+	})
 	t.Run("ErrHashingSaturated", func(t *testing.T) {
 		e := newOverloadEnv(t, 0)
 		a := e.signUp("known")
