@@ -30,6 +30,9 @@ type StormResult struct {
 	Timeline       []StormSecond  `json:"timeline"`
 	// Outcomes totals every outcome of the timeline by name.
 	Outcomes map[string]int64 `json:"outcomes"`
+	// ServerRefusals is the servers' own parley_overload_refused_total by
+	// "<gate> <reason>" at the end; nil when /metrics could not be read.
+	ServerRefusals map[string]float64 `json:"server_refusals,omitempty"`
 	// ResidentDelivery is the delivery latency of the residents' messages
 	// while the storm lasted; Residents' counts and loss over the run.
 	ResidentDelivery LatencySummary `json:"resident_delivery"`
@@ -106,6 +109,11 @@ func RunStorm(ctx context.Context, cfg Config) (*StormResult, error) {
 		res.AllReadySeconds = round3(lastReady.Sub(start).Seconds())
 	}
 	res.Timeline, res.Outcomes = tl.seconds()
+	if m, err := serverRefusals(ctx, r.sampler.client, cfg.MetricsURLs); err == nil {
+		res.ServerRefusals = m
+	} else {
+		fmt.Fprintf(cfg.Log, "storm: %v\n", err)
+	}
 	res.ResidentCounts, res.ResidentLoss = settleResidents(ctx, r, residents)
 	res.judge()
 	return res, nil

@@ -48,7 +48,7 @@ func TestStorm(t *testing.T) {
 
 	var log bytes.Buffer
 	cfg := loadsim.Defaults()
-	cfg.Name, cfg.Target = "storm-test", srv.URL
+	cfg.Name, cfg.Target, cfg.MetricsURLs = "storm-test", srv.URL, []string{srv.PprofURL + "/metrics"}
 	cfg.Users, cfg.RampRate = 30, 1000
 	cfg.StormResidents, cfg.StormMsgRate = 3, 20
 	cfg.UserPrefix, cfg.Progress, cfg.Log = "sm", time.Second, &log
@@ -70,6 +70,10 @@ func TestStorm(t *testing.T) {
 		if strings.HasSuffix(what, " 0") || strings.HasSuffix(what, " 500") || strings.HasSuffix(what, " 502") {
 			t.Fatalf("outcome %q: refusals must be answers, never errors; outcomes %v", what, res.Outcomes)
 		}
+	}
+	// The server counted the refusals its clients saw.
+	if got := res.ServerRefusals["password queue_full"]; got == 0 {
+		t.Fatalf("server refusals %v; want password queue_full counted", res.ServerRefusals)
 	}
 	if res.ResidentCounts.Acked == 0 || res.ResidentDelivery.Count == 0 {
 		t.Fatalf("the residents sent or received nothing: %+v, %+v", res.ResidentCounts, res.ResidentDelivery)

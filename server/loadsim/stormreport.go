@@ -3,8 +3,10 @@ package loadsim
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -57,6 +59,12 @@ func (res *StormResult) Markdown() string {
 	b.WriteString("## Outcomes\n\n| outcome | count |\n|---|---|\n")
 	for _, k := range sortedReasons(res.Outcomes) {
 		fmt.Fprintf(&b, "| %s | %d |\n", k, res.Outcomes[k])
+	}
+	if len(res.ServerRefusals) > 0 {
+		b.WriteString("\n## Refused, as the servers counted (`parley_overload_refused_total`)\n\n| gate and reason | count |\n|---|---|\n")
+		for _, k := range slices.Sorted(maps.Keys(res.ServerRefusals)) {
+			fmt.Fprintf(&b, "| %s | %.0f |\n", k, res.ServerRefusals[k])
+		}
 	}
 	b.WriteString("\n## Per second\n\n| s | arrivals | signed in | refused | errors | ready | ready total | refusals and errors |\n|---|---|---|---|---|---|---|---|\n")
 	for _, s := range res.Timeline {
