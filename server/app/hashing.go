@@ -21,11 +21,13 @@ type HashAdmission struct {
 }
 
 // DefaultHashAdmission sizes the pool to the CPU (GOMAXPROCS) with a queue
-// of four per worker: with hashes of ~30 ms that is ~120 ms of queue, so a
-// queued caller never nears the one-second wait unless the box is starved.
+// of eight per worker: with hashes of ~30 ms a queued caller waits about a
+// quarter of a second, far under the one-second bound unless the box is
+// starved, and the workers have work between the waves of retries that
+// refused clients send.
 func DefaultHashAdmission() HashAdmission {
 	n := runtime.GOMAXPROCS(0)
-	return HashAdmission{Workers: n, Queue: 4 * n, Wait: time.Second, RetryAfter: admission.DefaultRetryAfter}
+	return HashAdmission{Workers: n, Queue: 8 * n, Wait: time.Second, RetryAfter: admission.DefaultRetryAfter}
 }
 
 // PasswordGate is the admission gate of password hashing, for metrics.

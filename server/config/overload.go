@@ -33,7 +33,7 @@ func (r *reader) overload() Overload {
 	workers := r.intIn("PARLEY_HASH_WORKERS", h.Workers, 1, 1024)
 	return Overload{
 		HashWorkers:    workers,
-		HashQueue:      r.intIn("PARLEY_HASH_QUEUE", 4*workers, 0, 100_000),
+		HashQueue:      r.intIn("PARLEY_HASH_QUEUE", 8*workers, 0, 100_000),
 		HashWait:       r.duration("PARLEY_HASH_WAIT", h.Wait),
 		WSConnectSlots: r.intIn("PARLEY_WS_CONNECT_SLOTS", ws.ConnectSlots, 1, 100_000),
 		WSConnectQueue: r.intIn("PARLEY_WS_CONNECT_QUEUE", ws.ConnectQueue, 0, 1_000_000),

@@ -17,8 +17,8 @@ func TestLoadOverload(t *testing.T) {
 		}
 		o := c.Overload
 		n := runtime.GOMAXPROCS(0)
-		if o.HashWorkers != n || o.HashQueue != 4*n || o.HashWait != time.Second {
-			t.Errorf("hashing defaults %+v; want %d workers, queue %d, wait 1s", o, n, 4*n)
+		if o.HashWorkers != n || o.HashQueue != 8*n || o.HashWait != time.Second {
+			t.Errorf("hashing defaults %+v; want %d workers, queue %d, wait 1s", o, n, 8*n)
 		}
 		if o.WSConnectSlots != 16 || o.WSConnectQueue != 512 || o.WSConnectWait != 5*time.Second || o.RequestTimeout != 5*time.Second {
 			t.Errorf("defaults %+v", o)
@@ -33,10 +33,10 @@ func TestLoadOverload(t *testing.T) {
 			t.Fatal(err)
 		}
 		o := c.Overload
-		if o.HashWorkers != 3 || o.HashQueue != 12 || o.HashWait != 250*time.Millisecond || o.WSConnectSlots != 8 || o.RequestTimeout != 2*time.Second {
+		if o.HashWorkers != 3 || o.HashQueue != 24 || o.HashWait != 250*time.Millisecond || o.WSConnectSlots != 8 || o.RequestTimeout != 2*time.Second {
 			t.Errorf("values %+v", o)
 		}
-		if h := o.Hashing(); h.Workers != 3 || h.Queue != 12 {
+		if h := o.Hashing(); h.Workers != 3 || h.Queue != 24 {
 			t.Errorf("hashing %+v", h)
 		}
 		if got := o.WSConnectQueueOption(); got >= 0 {
