@@ -40,3 +40,6 @@ func DoWithRetries(ctx context.Context, base, action, method, path string, max i
 	_, failures = stats.Totals()
 	return statuses, failures, err
 }
+
+// OutcomeKind sorts a storm outcome into its report column.
+var OutcomeKind = outcomeKind

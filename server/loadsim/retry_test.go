@@ -104,3 +104,17 @@ func TestAPIRetries(t *testing.T) {
 		}
 	})
 }
+
+func TestOutcomeKind(t *testing.T) {
+	for what, want := range map[string]string{
+		"arrival": "arrival", "ws ready": "ready",
+		"register 201": "accepted", "login 200": "accepted", "register 409": "",
+		"register 503": "refused", "login 429": "refused", "ws 1013 server busy": "refused", "ws handshake 503": "refused",
+		"register 0": "error", "join_room 500": "error", "ws error": "error", "ws handshake 502": "error", "login 401": "error",
+		"join_room 200": "",
+	} {
+		if got := loadsim.OutcomeKind(what); got != want {
+			t.Errorf("OutcomeKind(%q) = %q, want %q", what, got, want)
+		}
+	}
+}

@@ -38,8 +38,11 @@ type StormResult struct {
 	ResidentDelivery LatencySummary `json:"resident_delivery"`
 	ResidentCounts   Counts         `json:"resident_counts"`
 	ResidentLoss     Loss           `json:"resident_loss"`
-	Pass             bool           `json:"pass"`
-	Failures         []string       `json:"failures,omitempty"`
+	// HTTP is every request's latency and status by action, refusals
+	// included: how fast the answers came, yes or no.
+	HTTP     HTTPResult `json:"http"`
+	Pass     bool       `json:"pass"`
+	Failures []string   `json:"failures,omitempty"`
 }
 
 // RunStorm signs StormResidents users in and connects them, has them send
@@ -109,6 +112,7 @@ func RunStorm(ctx context.Context, cfg Config) (*StormResult, error) {
 		res.AllReadySeconds = round3(lastReady.Sub(start).Seconds())
 	}
 	res.Timeline, res.Outcomes = tl.seconds()
+	res.HTTP = r.http.Result()
 	if m, err := serverRefusals(ctx, r.sampler.client, cfg.MetricsURLs); err == nil {
 		res.ServerRefusals = m
 	} else {

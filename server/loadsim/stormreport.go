@@ -42,6 +42,12 @@ func (res *StormResult) Summary() string {
 		errs += s.Errors
 	}
 	fmt.Fprintf(&b, "refused (come back later): %d; errors: %d\n", refused, errs)
+	for _, a := range res.HTTP.Actions {
+		if a.Action == "register" || a.Action == "login" || a.Action == "join_room" {
+			fmt.Fprintf(&b, "%s answers (accepted and refused): p50 %.1f ms, p99 %.1f ms, max %.0f ms\n",
+				a.Action, a.Latency.P50, a.Latency.P99, a.Latency.Max)
+		}
+	}
 	fmt.Fprintf(&b, "residents (%d): delivery during the storm p50 %.1f ms, p99 %.1f ms (%d deliveries); lost %d, duplicated %d\n",
 		res.Residents, res.ResidentDelivery.P50, res.ResidentDelivery.P99, res.ResidentDelivery.Count,
 		res.ResidentLoss.Lost, res.ResidentCounts.Duplicated)

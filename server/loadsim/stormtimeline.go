@@ -108,6 +108,10 @@ func outcomeKind(what string) string {
 		return "error"
 	case (action == "register" && status == "201") || (action == "login" && status == "200"):
 		return "accepted"
+	case action == "register" && status == "409":
+		// The account exists: an earlier attempt created it but was
+		// refused at its deadline before answering; the user signs in.
+		return ""
 	case strings.HasPrefix(status, "4"):
 		return "error"
 	}
