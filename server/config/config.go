@@ -44,6 +44,9 @@ type Config struct {
 	DBConnMaxIdleTime time.Duration
 	GroupCommitBatch  int
 	GroupCommitters   int
+	// CommitQueue bounds the sends waiting for each committer; a send past
+	// it is refused with rate_limited.
+	CommitQueue int
 
 	BodyLimit       int
 	ShutdownTimeout time.Duration
@@ -83,6 +86,9 @@ type Config struct {
 	// WSRecheckInterval is how often each socket's session and memberships
 	// are checked again, in case the event that ended them was lost.
 	WSRecheckInterval time.Duration
+	// WSPresenceInterval is how long presence changes are collected
+	// before one frame per room carries them.
+	WSPresenceInterval time.Duration
 
 	Cache bool
 	// CacheLocalBytes bounds the decoded answers kept in process (0: none);
@@ -143,6 +149,7 @@ func Load(getenv func(string) string) (*Config, error) {
 		DBConnMaxIdleTime: r.duration("PARLEY_DB_CONN_MAX_IDLE_TIME", postgres.DefaultConnMaxIdleTime),
 		GroupCommitBatch:  r.intIn("PARLEY_GROUP_COMMIT_BATCH", postgres.DefaultMaxBatch, 1, 4096),
 		GroupCommitters:   r.intIn("PARLEY_GROUP_COMMITTERS", postgres.DefaultCommitters, 1, 64),
+		CommitQueue:       r.intIn("PARLEY_COMMIT_QUEUE", postgres.DefaultQueueSize, 1, 1<<20),
 
 		BodyLimit:       r.intIn("PARLEY_BODY_LIMIT", web.DefaultBodyLimit, 1<<10, 16<<20),
 		ShutdownTimeout: r.duration("PARLEY_SHUTDOWN_TIMEOUT", 15*time.Second),
@@ -171,6 +178,7 @@ func Load(getenv func(string) string) (*Config, error) {
 		WSSendBurst:            r.intIn("PARLEY_WS_SEND_BURST", ws.SendBurst, 1, 100000),
 		WSMaxSocketsPerUser:    r.intIn("PARLEY_WS_MAX_SOCKETS_PER_USER", ws.MaxSocketsPerUser, 0, 100000),
 		WSRecheckInterval:      r.duration("PARLEY_WS_RECHECK_INTERVAL", ws.RecheckInterval),
+		WSPresenceInterval:     r.duration("PARLEY_WS_PRESENCE_INTERVAL", ws.PresenceInterval),
 
 		Cache:                  r.onOff("PARLEY_CACHE", true),
 		CacheLocalBytes:        r.intIn("PARLEY_CACHE_LOCAL_BYTES", cache.DefaultLocalBytes, 0, 1<<34),
@@ -261,6 +269,9 @@ func (c *Config) Validate() error {
 	}
 	if err := c.Overload.validate(); err != nil {
 		return err
+	}
+	if c.WSPresenceInterval < 10*time.Millisecond || c.WSPresenceInterval > 10*time.Second {
+		return fmt.Errorf("PARLEY_WS_PRESENCE_INTERVAL: %s must be between 10ms and 10s", c.WSPresenceInterval)
 	}
 	if c.WSPongTimeout <= c.WSPingInterval {
 		return fmt.Errorf("PARLEY_WS_PONG_TIMEOUT: %s must be longer than PARLEY_WS_PING_INTERVAL (%s)", c.WSPongTimeout, c.WSPingInterval)

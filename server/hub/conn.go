@@ -92,6 +92,9 @@ func (c *conn) offer(f *outFrame) bool {
 		return false
 	}
 	if st.replaying {
+		if f.lossy {
+			return false // stale by the time the replay ends
+		}
 		if len(st.buf) >= maxReplayBuffered {
 			c.closeLocked(closeTryLater, "too far behind, reconnect and resume")
 			return false
@@ -133,6 +136,10 @@ var pingFrame = &outFrame{}
 // will resume) rather than allowed to slow anyone else.
 func (c *conn) pushLocked(f *outFrame) bool {
 	if c.closed() {
+		return false
+	}
+	if f.lossy && len(c.q) >= c.h.o.QueueSize/2 {
+		c.h.m.lossyDropped.Inc()
 		return false
 	}
 	if len(c.q) >= c.h.o.QueueSize {

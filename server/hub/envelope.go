@@ -30,7 +30,8 @@ const (
 	kindPresence                     // a user, b len(rooms): to local members of those rooms
 	kindSessionEnded                 // a user; the frame is the session ID, not a client frame
 	kindResync                       // no fields: events of the sender were lost, re-check everyone
-	kindLast         = kindResync
+	kindLossyEvent                   // as kindRoomEvent, for state the client can do without (presence, typing)
+	kindLast         = kindLossyEvent
 )
 
 const envelopeHeader = 1 + 8 + 8 + 8 + 8

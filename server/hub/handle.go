@@ -86,7 +86,7 @@ func (h *Hub) handleTyping(c *conn, f Frame) {
 		return
 	}
 	c.typing[f.RoomID] = now
-	env, err := h.buildEnvelope(kindRoomEvent, f.RoomID, 0, c.user.ID, nil,
+	env, err := h.buildEnvelope(kindLossyEvent, f.RoomID, 0, c.user.ID, nil,
 		roomUserEvent{Type: "typing", RoomID: f.RoomID, User: c.user})
 	if err != nil {
 		h.log.Error("hub: typing", "err", err)

@@ -152,17 +152,23 @@ func newRoom(tb testing.TB, a *app.App, owner *chat.User, kind string, members .
 
 // event is any server event; only the fields of its type are set.
 type event struct {
-	Type     string           `json:"type"`
-	Code     string           `json:"code"`
-	ClientID string           `json:"client_id"`
-	RoomID   int64            `json:"room_id"`
-	Seq      int64            `json:"seq"`
-	UserID   int64            `json:"user_id"`
-	Online   bool             `json:"online"`
-	Rooms    map[string]int64 `json:"rooms"`
-	Raw      json.RawMessage  `json:"message"`
-	Room     *chat.Room       `json:"room"`
-	User     *chat.User       `json:"user"`
+	Type     string `json:"type"`
+	Code     string `json:"code"`
+	ClientID string `json:"client_id"`
+	RoomID   int64  `json:"room_id"`
+	Seq      int64  `json:"seq"`
+	UserID   int64  `json:"user_id"`
+	Online   bool   `json:"online"`
+	// OnlineUsers and OfflineUsers are a presence_batch's changes.
+	OnlineUsers  []int64 `json:"online_users"`
+	OfflineUsers []int64 `json:"offline_users"`
+	// Joined and Left are a members_changed event's changes.
+	Joined []chat.User      `json:"joined"`
+	Left   []chat.User      `json:"left"`
+	Rooms  map[string]int64 `json:"rooms"`
+	Raw    json.RawMessage  `json:"message"`
+	Room   *chat.Room       `json:"room"`
+	User   *chat.User       `json:"user"`
 	// RetryAfter is set on rate_limited errors, in seconds.
 	RetryAfter int64         `json:"retry_after"`
 	Msg        *chat.Message `json:"-"`

@@ -99,9 +99,11 @@ type Hub struct {
 	pubFailing atomic.Bool
 	// pubLost is set when an event could not be published, until the
 	// other replicas have been told to re-check.
-	pubLost atomic.Bool
-	chatv   atomic.Pointer[chatBox]
-	running atomic.Bool
+	pubLost  atomic.Bool
+	presence presenceBatch
+	members  memberBatch
+	chatv    atomic.Pointer[chatBox]
+	running  atomic.Bool
 	// connectGate bounds the connections in their connect phase.
 	connectGate *admission.Gate
 	// baseCtx ends when Run ends; connections and background work hang on it.
@@ -176,10 +178,14 @@ func (h *Hub) Run(ctx context.Context) error {
 	}
 	var wg sync.WaitGroup
 	errc := make(chan error, 2)
-	wg.Add(5 + publishWorkers)
+	wg.Add(6 + publishWorkers)
 	go func() {
 		defer wg.Done()
 		h.controlLoop(ctx)
+	}()
+	go func() {
+		defer wg.Done()
+		h.batchLoop(ctx)
 	}()
 	go func() {
 		defer wg.Done()

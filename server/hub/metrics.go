@@ -13,6 +13,7 @@ type metrics struct {
 	delivered       prometheus.Counter
 	replayed        prometheus.Counter
 	slowClosed      prometheus.Counter
+	lossyDropped    prometheus.Counter
 	tooBig          prometheus.Counter
 	rateLimited     prometheus.Counter
 	publishErrors   prometheus.Counter
@@ -46,6 +47,9 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		}),
 		slowClosed: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "parley_ws_slow_closed_total", Help: "Connections closed because their send queue was full.",
+		}),
+		lossyDropped: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "parley_ws_lossy_dropped_total", Help: "Presence and typing frames skipped for a connection whose queue was half full.",
 		}),
 		tooBig: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "parley_ws_too_big_total", Help: "Connections closed for a frame over the read limit.",
@@ -84,7 +88,7 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 	}
 	if reg != nil {
 		reg.MustRegister(stages)
-		reg.MustRegister(m.connections, m.delivered, m.replayed, m.slowClosed, m.tooBig,
+		reg.MustRegister(m.connections, m.delivered, m.replayed, m.slowClosed, m.lossyDropped, m.tooBig,
 			m.rateLimited, m.publishErrors, m.reorderTimeouts, m.tooMany, m.sends, m.ack, m.delivery)
 	}
 	return m

@@ -32,19 +32,21 @@ func (h *Hub) MessageDeleted(_ context.Context, roomID, seq int64) {
 }
 
 // MemberJoined subscribes the joining user's live connections, on every
-// replica, to the room and tells its members.
+// replica, to the room at once, and tells its members with the next
+// membership flush.
 func (h *Hub) MemberJoined(_ context.Context, r *chat.Room, u chat.User) {
 	room := *r
 	room.Unread = nil
 	h.emit(userTopic(u.ID), kindJoined, u.ID, r.ID, r.LastSeq, roomEvent{Type: "room_joined", Room: &room})
-	h.emit(roomTopic(r.ID), kindRoomEvent, r.ID, 0, 0, roomUserEvent{Type: "member_joined", RoomID: r.ID, User: u})
+	h.noteMember(r.ID, u, true)
 }
 
-// MemberLeft tells the room's members, then unsubscribes the leaver's
-// connections so nothing more of the room reaches them.
+// MemberLeft unsubscribes the leaver's connections at once, so nothing
+// more of the room reaches them, and tells the room's members with the
+// next membership flush.
 func (h *Hub) MemberLeft(_ context.Context, r *chat.Room, u chat.User) {
 	h.emit(userTopic(u.ID), kindLeft, u.ID, r.ID, 0, roomIDEvent{Type: "room_left", RoomID: r.ID})
-	h.emit(roomTopic(r.ID), kindRoomEvent, r.ID, 0, 0, roomUserEvent{Type: "member_left", RoomID: r.ID, User: u})
+	h.noteMember(r.ID, u, false)
 }
 
 // ReadMoved tells a user's connections that their read marker moved.
@@ -65,20 +67,6 @@ func (h *Hub) emit(topic string, kind byte, a, b, c int64, v any) {
 	start := time.Now()
 	h.publishAt(topic, env, start)
 	h.m.observeStage(chat.StageFanout, time.Since(start))
-}
-
-// announcePresence tells the members of rooms, on every replica, that a
-// user came online or went offline.
-func (h *Hub) announcePresence(userID int64, rooms []int64, online bool) {
-	if len(rooms) == 0 {
-		return
-	}
-	env, err := h.buildEnvelope(kindPresence, userID, 0, 0, rooms, presenceEvent{Type: "presence", UserID: userID, Online: online})
-	if err != nil {
-		h.log.Error("hub: encode presence", "err", err)
-		return
-	}
-	h.publish(presenceTopic, env)
 }
 
 // presenceGone announces users whose replica died with their connections.
@@ -153,6 +141,10 @@ func (h *Hub) deliverEnvelope(e envelope) {
 		h.offerMessage(f)
 	case kindRoomEvent:
 		h.offerRoom(h.frame(e.frame, e.a, 0), e.c)
+	case kindLossyEvent:
+		f := h.frame(e.frame, e.a, 0)
+		f.lossy = true
+		h.offerRoom(f, e.c)
 	case kindUserEvent:
 		h.offerUser(e.a, h.frame(e.frame, 0, 0))
 	case kindJoined:

@@ -55,6 +55,11 @@ type Options struct {
 	ConnectQueue      int
 	ConnectWait       time.Duration
 	ConnectRetryAfter time.Duration
+	// PresenceInterval is how long presence changes, and who joined or
+	// left each room, are collected before they go out (250ms): one frame
+	// per room per interval, however many people came and went, so a crowd
+	// arriving costs each member a few frames instead of one per arrival.
+	PresenceInterval time.Duration
 	// Registerer receives the hub's metrics; nil registers nothing.
 	Registerer prometheus.Registerer
 }
@@ -79,6 +84,7 @@ func DefaultOptions() Options {
 		ConnectQueue:         512,
 		ConnectWait:          5 * time.Second,
 		ConnectRetryAfter:    2 * time.Second,
+		PresenceInterval:     250 * time.Millisecond,
 	}
 }
 
@@ -128,6 +134,9 @@ func (o *Options) fill() {
 	}
 	if o.ConnectRetryAfter <= 0 {
 		o.ConnectRetryAfter = d.ConnectRetryAfter
+	}
+	if o.PresenceInterval <= 0 {
+		o.PresenceInterval = d.PresenceInterval
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()

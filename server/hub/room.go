@@ -28,6 +28,10 @@ type outFrame struct {
 	// are not measured.
 	at  time.Time
 	ack bool
+	// lossy marks state the client can do without (presence, typing): a
+	// connection whose queue is half full skips it instead of being
+	// closed for it.
+	lossy bool
 }
 
 // room is this replica's view of one room: the local connections subscribed

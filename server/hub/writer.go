@@ -76,25 +76,86 @@ func (c *conn) writeLoop() {
 		batch := c.q
 		c.q = c.spare[:0]
 		c.mu.Unlock()
-		for i, f := range batch {
-			batch[i] = nil
-			if c.closed() {
-				break
-			}
-			if err := c.write(f); err != nil {
+		if !c.closed() {
+			if err := c.writeBatch(batch); err != nil {
 				c.close(closeGoingAway, "write failed")
-				break
-			}
-			if !f.at.IsZero() {
-				stage := chat.StageWrite
-				if f.ack {
-					stage = chat.StageAckWrite
-				}
-				c.h.m.observeStage(stage, time.Since(f.at))
 			}
 		}
+		clear(batch)
 		// Only one writer runs at a time, so spare is this goroutine's.
 		c.spare = batch[:0]
+	}
+}
+
+// writeBatch writes everything a drain took from the queue. Frames are
+// framed here and go out together in one system call, which is most of
+// what a delivery costs; only a frame to be compressed takes the library's
+// path, which keeps the deflate done once per broadcast. Each Write on the
+// socket is atomic against the library's own control frames (a pong), so
+// frames never interleave.
+func (c *conn) writeBatch(batch []*outFrame) error {
+	bp := writeBufs.Get().(*[]byte)
+	defer func() {
+		if cap(*bp) <= maxPooledWriteBuf {
+			*bp = (*bp)[:0]
+			writeBufs.Put(bp)
+		}
+	}()
+	buf := (*bp)[:0]
+	start := 0 // batch[start:] are not yet written
+	flush := func(end int) error {
+		if len(buf) > 0 {
+			nc := c.ws.NetConn()
+			if err := nc.SetWriteDeadline(time.Now().Add(c.h.o.WriteTimeout)); err != nil {
+				return err
+			}
+			if _, err := nc.Write(buf); err != nil {
+				return err
+			}
+			buf = buf[:0]
+		}
+		c.observeWritten(batch[start:end])
+		start = end
+		return nil
+	}
+	for i, f := range batch {
+		switch {
+		case f == pingFrame:
+			buf = appendFrame(buf, opPing, nil)
+		case f.pm != nil && f.compress:
+			if err := flush(i); err != nil {
+				return err
+			}
+			if err := c.writeCompressed(f); err != nil {
+				return err
+			}
+			c.observeWritten(batch[i : i+1])
+			start = i + 1
+		default:
+			buf = appendFrame(buf, opText, f.data)
+		}
+	}
+	err := flush(len(batch))
+	*bp = buf
+	return err
+}
+
+// observeWritten records the write stage of the measured frames just
+// written.
+func (c *conn) observeWritten(frames []*outFrame) {
+	var now time.Time
+	for _, f := range frames {
+		if f.at.IsZero() {
+			continue
+		}
+		if now.IsZero() {
+			now = time.Now()
+		}
+		stage := chat.StageWrite
+		if f.ack {
+			stage = chat.StageAckWrite
+		}
+		c.h.m.observeStage(stage, now.Sub(f.at))
 	}
 }
 
@@ -106,22 +167,16 @@ func (c *conn) finish() {
 	_ = c.ws.SetReadDeadline(time.Now().Add(closeGrace))
 }
 
-func (c *conn) write(f *outFrame) error {
-	if f == pingFrame {
-		return c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(c.h.o.WriteTimeout))
-	}
+// writeCompressed writes a prepared frame through the library, which
+// deflates it once per broadcast for the connections that negotiated
+// permessage-deflate and sends it plain to the others.
+func (c *conn) writeCompressed(f *outFrame) error {
 	if err := c.ws.SetWriteDeadline(time.Now().Add(c.h.o.WriteTimeout)); err != nil {
 		return err
 	}
-	if f.pm != nil {
-		if !f.compress {
-			return c.ws.WritePreparedMessage(f.pm)
-		}
-		// A no-op unless the client negotiated permessage-deflate.
-		c.ws.EnableWriteCompression(true)
-		err := c.ws.WritePreparedMessage(f.pm)
-		c.ws.EnableWriteCompression(false)
-		return err
-	}
-	return c.ws.WriteMessage(websocket.TextMessage, f.data)
+	// A no-op unless the client negotiated permessage-deflate.
+	c.ws.EnableWriteCompression(true)
+	err := c.ws.WritePreparedMessage(f.pm)
+	c.ws.EnableWriteCompression(false)
+	return err
 }

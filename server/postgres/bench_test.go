@@ -60,16 +60,18 @@ func BenchmarkSendMessage(b *testing.B) {
 
 // BenchmarkSendLatency measures throughput and each send's latency from
 // the call to its commit (what the sender's ack waits for) against the
-// number of concurrent senders, with group commit on and off, senders
-// spread over 16 rooms as in a busy replica.
+// number of concurrent senders, with group commit on (one committer, the
+// default, or four) and off, senders spread over 16 rooms as in a busy
+// replica.
 func BenchmarkSendLatency(b *testing.B) {
 	for _, mode := range []struct {
-		name     string
-		maxBatch int
-	}{{"group", 0}, {"single", 1}} {
+		name       string
+		maxBatch   int
+		committers int
+	}{{"group", 0, 0}, {"group4", 0, 4}, {"single", 1, 0}} {
 		for _, senders := range []int{1, 8, 64, 256} {
 			b.Run(fmt.Sprintf("%s/senders=%d", mode.name, senders), func(b *testing.B) {
-				_, s := testenv.OpenURL(b, testenv.NewDatabase(b), postgres.StoreOptions{MaxBatch: mode.maxBatch})
+				_, s := testenv.OpenURL(b, testenv.NewDatabase(b), postgres.StoreOptions{MaxBatch: mode.maxBatch, Committers: mode.committers})
 				u := newUser(b, s)
 				ids := make([]int64, 16)
 				for i := range ids {

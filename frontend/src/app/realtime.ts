@@ -35,7 +35,16 @@ export function useRealtimeSync(me: User, activeRoomId: number | undefined): voi
           applyDelete(qc, e.room_id, e.seq);
           return;
         case 'presence':
-          setPresence(qc, e.user_id, e.online);
+          setPresence(qc, new Map([[e.user_id, e.online]]));
+          return;
+        case 'presence_batch':
+          setPresence(
+            qc,
+            new Map([
+              ...e.online_users.map((id): [number, boolean] => [id, true]),
+              ...e.offline_users.map((id): [number, boolean] => [id, false]),
+            ]),
+          );
           return;
         case 'room_joined':
           addRoom(qc, e.room);
@@ -44,6 +53,13 @@ export function useRealtimeSync(me: User, activeRoomId: number | undefined): voi
         case 'member_left':
           changeMembers(qc, e.room_id, e.user, e.type === 'member_joined');
           if (e.user.id === me.id) void qc.invalidateQueries({ queryKey: roomKeys.mine() });
+          return;
+        case 'members_changed':
+          for (const u of e.joined) changeMembers(qc, e.room_id, u, true);
+          for (const u of e.left) changeMembers(qc, e.room_id, u, false);
+          if ([...e.joined, ...e.left].some((u) => u.id === me.id)) {
+            void qc.invalidateQueries({ queryKey: roomKeys.mine() });
+          }
           return;
         case 'ready':
           // Unread counts may have moved while the socket was down.

@@ -24,11 +24,25 @@ const presenceSchema = z.object({
   user_id: z.number(),
   online: z.boolean(),
 });
+/** Several presence changes in one room, coalesced by the server. */
+const presenceBatchSchema = z.object({
+  type: z.literal('presence_batch'),
+  room_id: z.number(),
+  online_users: z.array(z.number()),
+  offline_users: z.array(z.number()),
+});
 const roomJoinedSchema = z.object({ type: z.literal('room_joined'), room: roomSchema });
 const memberChangeSchema = z.object({
   type: z.enum(['member_joined', 'member_left']),
   room_id: z.number(),
   user: userSchema,
+});
+/** Several joins and leaves of one room, coalesced by the server. */
+const membersChangedSchema = z.object({
+  type: z.literal('members_changed'),
+  room_id: z.number(),
+  joined: z.array(userSchema),
+  left: z.array(userSchema),
 });
 const resumedSchema = z.object({ type: z.literal('resumed') });
 const errorSchema = z.object({
@@ -47,8 +61,10 @@ export const serverEventSchema = z.discriminatedUnion('type', [
   ackSchema,
   typingSchema,
   presenceSchema,
+  presenceBatchSchema,
   roomJoinedSchema,
   memberChangeSchema,
+  membersChangedSchema,
   resumedSchema,
   errorSchema,
 ]);

@@ -46,6 +46,7 @@ func wireRealtime(s *server, cfg *config.Config, log *slog.Logger, reg prometheu
 		ConnectSlots:         cfg.Overload.WSConnectSlots,
 		ConnectQueue:         cfg.Overload.WSConnectQueueOption(),
 		ConnectWait:          cfg.Overload.WSConnectWait,
+		PresenceInterval:     cfg.WSPresenceInterval,
 		Registerer:           reg,
 	})
 	s.gates = append(s.gates, h.ConnectGate())

@@ -76,7 +76,7 @@ func wire(ctx context.Context, cfg *config.Config, log *slog.Logger) (_ *server,
 		Buckets: prometheus.ExponentialBuckets(1, 2, 9),
 	})
 	reg.MustRegister(batchSize)
-	store := postgres.NewStore(db, postgres.StoreOptions{MaxBatch: cfg.GroupCommitBatch, Committers: cfg.GroupCommitters,
+	store := postgres.NewStore(db, postgres.StoreOptions{MaxBatch: cfg.GroupCommitBatch, Committers: cfg.GroupCommitters, QueueSize: cfg.CommitQueue,
 		OnBatch: func(n int) { batchSize.Observe(float64(n)) }})
 	s.onClose(func() { _ = store.Close() })
 	reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{

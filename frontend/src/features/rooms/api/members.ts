@@ -28,11 +28,14 @@ export function useAddMember(roomId: number) {
   });
 }
 
-/** Writes a presence change into every cached member list. */
-export function setPresence(qc: QueryClient, userId: number, online: boolean): void {
+/** Writes presence changes (user id → online) into every cached member list. */
+export function setPresence(qc: QueryClient, changes: ReadonlyMap<number, boolean>): void {
   qc.setQueriesData<Member[]>({ queryKey: memberKeys.all }, (members) =>
-    members?.some((m) => m.id === userId)
-      ? members.map((m) => (m.id === userId ? { ...m, online } : m))
+    members?.some((m) => changes.has(m.id))
+      ? members.map((m) => {
+          const online = changes.get(m.id);
+          return online === undefined ? m : { ...m, online };
+        })
       : members,
   );
 }

@@ -1,0 +1,4 @@
+package hub
+
+// AppendFrame opens the writer's framing to the external tests.
+var AppendFrame = appendFrame
