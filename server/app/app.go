@@ -45,6 +45,9 @@ type Options struct {
 	Presence Presence
 	// Passwords hashes and checks passwords; defaults to DefaultPasswordParams.
 	Passwords PasswordParams
+	// Hashing bounds concurrent password hashing; a zero Workers takes
+	// DefaultHashAdmission.
+	Hashing HashAdmission
 	// SessionTTL is how long a sign-in lasts; defaults to DefaultSessionTTL.
 	SessionTTL time.Duration
 	// SendLimiter counts each user's sends, over HTTP and the WebSocket
@@ -92,7 +95,7 @@ func New(o Options) *App {
 		messages:   o.Messages,
 		notify:     o.Notifier,
 		presence:   o.Presence,
-		passwords:  newPasswordHasher(o.Passwords),
+		passwords:  newPasswordHasher(o.Passwords, o.Hashing),
 		sessionTTL: o.SessionTTL,
 		sendLimit:  o.SendLimiter,
 		sendRate:   o.SendRate,

@@ -6,10 +6,11 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"fmt"
-	"runtime"
 	"strings"
 
 	"golang.org/x/crypto/argon2"
+
+	"github.com/parleychat/parley/server/admission"
 )
 
 // PasswordParams are the argon2id costs. Zero fields take the defaults.
@@ -25,15 +26,16 @@ var DefaultPasswordParams = PasswordParams{MemoryKiB: 19 * 1024, Time: 2, Thread
 
 type passwordHasher struct {
 	p PasswordParams
-	// slots bounds concurrent hashes: each costs MemoryKiB of RAM and a core,
-	// so a burst of sign-ins must queue rather than exhaust the box.
-	slots chan struct{}
+	// gate bounds concurrent hashes: each costs MemoryKiB of RAM and a
+	// core, so a burst of sign-ins queues briefly and past that is refused
+	// with unavailable, rather than exhausting the box and timing out.
+	gate *admission.Gate
 	// dummy is checked against when a username is unknown, so that the
 	// answer takes as long as for a known one.
 	dummy string
 }
 
-func newPasswordHasher(p PasswordParams) *passwordHasher {
+func newPasswordHasher(p PasswordParams, a HashAdmission) *passwordHasher {
 	if p.MemoryKiB == 0 {
 		p.MemoryKiB = DefaultPasswordParams.MemoryKiB
 	}
@@ -43,7 +45,16 @@ func newPasswordHasher(p PasswordParams) *passwordHasher {
 	if p.Threads == 0 {
 		p.Threads = DefaultPasswordParams.Threads
 	}
-	h := &passwordHasher{p: p, slots: make(chan struct{}, runtime.GOMAXPROCS(0))}
+	if a.Workers <= 0 {
+		a = DefaultHashAdmission()
+	}
+	if a.Wait <= 0 {
+		a.Wait = DefaultHashAdmission().Wait
+	}
+	h := &passwordHasher{p: p, gate: admission.New(admission.Options{
+		Name: "password", Slots: a.Workers, Queue: a.Queue, Wait: a.Wait, RetryAfter: a.RetryAfter,
+		Message: "Too many people are signing in right now; try again in a moment.",
+	})}
 	h.dummy, _ = h.hash(context.Background(), "parley-dummy-password")
 	return h
 }
@@ -51,22 +62,13 @@ func newPasswordHasher(p PasswordParams) *passwordHasher {
 func (h *passwordHasher) hash(ctx context.Context, password string) (string, error) {
 	salt := make([]byte, 16)
 	_, _ = rand.Read(salt)
-	if err := h.acquire(ctx); err != nil {
+	if err := h.gate.Acquire(ctx); err != nil {
 		return "", err
 	}
 	key := argon2.IDKey([]byte(password), salt, h.p.Time, h.p.MemoryKiB, h.p.Threads, 32)
-	<-h.slots
+	h.gate.Release()
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, h.p.MemoryKiB, h.p.Time, h.p.Threads,
 		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key)), nil
-}
-
-func (h *passwordHasher) acquire(ctx context.Context) error {
-	select {
-	case h.slots <- struct{}{}:
-		return nil
-	case <-ctx.Done():
-		return fmt.Errorf("app: wait for a password hashing slot: %w", ctx.Err())
-	}
 }
 
 // verify checks password against an encoded hash, using the costs recorded
@@ -89,10 +91,10 @@ func (h *passwordHasher) verify(ctx context.Context, password, encoded string) (
 	if err != nil || len(want) == 0 {
 		return false, nil
 	}
-	if err := h.acquire(ctx); err != nil {
+	if err := h.gate.Acquire(ctx); err != nil {
 		return false, err
 	}
 	got := argon2.IDKey([]byte(password), salt, time, mem, threads, uint32(len(want)))
-	<-h.slots
+	h.gate.Release()
 	return subtle.ConstantTimeCompare(got, want) == 1, nil
 }

@@ -29,8 +29,8 @@ type Error struct {
 	Code    string
 	Message string
 	Field   string
-	// RetryAfter, on ERATELIMITED, is how long the caller should wait: the
-	// Retry-After header on HTTP, retry_after on the socket.
+	// RetryAfter, on ERATELIMITED and EUNAVAILABLE, is how long the caller
+	// should wait: the Retry-After header on HTTP, retry_after on the socket.
 	RetryAfter time.Duration
 }
 
@@ -56,11 +56,17 @@ func RateLimited(retryAfter time.Duration, format string, args ...any) *Error {
 	return &Error{Code: ERATELIMITED, RetryAfter: retryAfter, Message: fmt.Sprintf(format, args...)}
 }
 
-// ErrorRetryAfter returns how long an ERATELIMITED error asks the caller to
-// wait, and zero for any other error.
+// Unavailable builds an EUNAVAILABLE error that says when to retry: the
+// server is at capacity and refused the work rather than queue it.
+func Unavailable(retryAfter time.Duration, format string, args ...any) *Error {
+	return &Error{Code: EUNAVAILABLE, RetryAfter: retryAfter, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrorRetryAfter returns how long an ERATELIMITED or EUNAVAILABLE error
+// asks the caller to wait, and zero for any other error.
 func ErrorRetryAfter(err error) time.Duration {
 	var e *Error
-	if errors.As(err, &e) && e.Code == ERATELIMITED {
+	if errors.As(err, &e) && (e.Code == ERATELIMITED || e.Code == EUNAVAILABLE) {
 		return e.RetryAfter
 	}
 	return 0

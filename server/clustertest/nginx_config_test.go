@@ -99,6 +99,12 @@ func TestNginxConfig(t *testing.T) {
 		if strings.Contains(got, "non_idempotent") {
 			t.Error("POSTs must never be retried on another replica")
 		}
+		if regexp.MustCompile(`proxy_next_upstream [^;]*http_503`).MatchString(got) {
+			t.Error("a replica's 503 (at capacity) must be passed through, not retried or counted as a failure")
+		}
+		if !strings.Contains(got, "error_page 502 504 =503 @unavailable;") {
+			t.Error("nginx's own 502/504 must answer the API's JSON 503")
+		}
 		// Replicas ping every 25 s and wait 60 s for a pong: nginx must not
 		// cut an idle socket before that.
 		for _, name := range []string{"proxy_read_timeout", "proxy_send_timeout"} {

@@ -119,14 +119,17 @@ func TestNginxProxy(t *testing.T) {
 }
 
 // TestNginxRetries checks the passive health checks: idempotent requests go
-// to another replica when theirs fails, a POST is never sent twice.
+// to another replica when theirs fails, a POST is never sent twice, and
+// what no replica answered reaches the client as the API's JSON 503.
 func TestNginxRetries(t *testing.T) {
 	var posts atomic.Int64
+	// The failing replica drops every request unanswered, as one that dies
+	// mid-request does: nginx sees "upstream prematurely closed".
 	draining := startFakeReplica(t, "draining", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/probe" {
 			return
 		}
-		http.Error(w, `{"error":{"code":"unavailable","message":"draining"}}`, http.StatusServiceUnavailable)
+		hijackClose(t, w)
 	}))
 	healthy := startFakeReplica(t, "healthy", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodPost {
@@ -153,10 +156,13 @@ func TestNginxRetries(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		io.Copy(io.Discard, resp.Body)
+		body, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
 		if got, want := resp.StatusCode, http.StatusServiceUnavailable; got != want {
 			t.Errorf("status = %d, want %d", got, want)
+		}
+		if !strings.Contains(string(body), `"code":"unavailable"`) || resp.Header.Get("Retry-After") == "" {
+			t.Errorf("nginx's own error is not the API's 503 with Retry-After: %q, Retry-After %q", body, resp.Header.Get("Retry-After"))
 		}
 		if n := posts.Load(); n != 0 {
 			t.Errorf("the POST reached the other replica %d times", n)

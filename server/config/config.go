@@ -112,6 +112,8 @@ type Config struct {
 	AdminAddr string
 	// MemoryWarn is the memory level that logs a warning; zero: never.
 	MemoryWarn monitor.Threshold
+	// Overload bounds the work admitted at once and every wait.
+	Overload Overload
 }
 
 // DefaultDatabaseURL is the local PostgreSQL's database "parley".
@@ -193,6 +195,7 @@ func Load(getenv func(string) string) (*Config, error) {
 
 		AdminAddr:  r.adminAddr("PARLEY_ADMIN_ADDR", DefaultAdminAddr),
 		MemoryWarn: r.threshold("PARLEY_MEMORY_WARN"),
+		Overload:   r.overload(),
 	}
 	if r.err != nil {
 		return nil, r.err
@@ -263,6 +266,9 @@ func (c *Config) Validate() error {
 	}
 	if c.WSRecheckInterval < time.Second || c.WSRecheckInterval > time.Hour {
 		return fmt.Errorf("PARLEY_WS_RECHECK_INTERVAL: %s must be between 1s and 1h", c.WSRecheckInterval)
+	}
+	if err := c.Overload.validate(); err != nil {
+		return err
 	}
 	if c.WSPresenceInterval < 10*time.Millisecond || c.WSPresenceInterval > 10*time.Second {
 		return fmt.Errorf("PARLEY_WS_PRESENCE_INTERVAL: %s must be between 10ms and 10s", c.WSPresenceInterval)

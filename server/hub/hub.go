@@ -15,6 +15,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/parleychat/parley/server/admission"
 	"github.com/parleychat/parley/server/chat"
 	"github.com/parleychat/parley/server/inmem"
 )
@@ -107,6 +108,8 @@ type Hub struct {
 	members  memberBatch
 	chatv    atomic.Pointer[chatBox]
 	running  atomic.Bool
+	// connectGate bounds the connections in their connect phase.
+	connectGate *admission.Gate
 	// baseCtx ends when Run ends; connections and background work hang on it.
 	baseCtx    context.Context
 	baseCancel context.CancelFunc
@@ -134,6 +137,8 @@ func New(o Options) *Hub {
 		pubq:   make(chan pubItem, 4096),
 		ctlq:   make(chan envelope, 1024),
 		resync: make(chan struct{}, 1),
+
+		connectGate: newConnectGate(o),
 	}
 	if h.broker == nil {
 		h.broker = inmem.NewBroker()

@@ -45,6 +45,16 @@ type Options struct {
 	// interval, so that an end or a leave whose event was lost stops
 	// delivery anyway. A broker reconnect re-checks at once.
 	RecheckInterval time.Duration
+	// ConnectSlots is how many connections may be in the connect phase
+	// at once: loading the user's rooms, subscribing to them, queueing
+	// ready (16). ConnectQueue more wait for a slot (512), each at most
+	// ConnectWait (5s); the others are closed at once with 1013 and a
+	// retry_after hint of ConnectRetryAfter (2s). A negative ConnectQueue
+	// means nobody waits.
+	ConnectSlots      int
+	ConnectQueue      int
+	ConnectWait       time.Duration
+	ConnectRetryAfter time.Duration
 	// PresenceInterval is how long presence changes, and who joined or
 	// left each room, are collected before they go out (250ms): one frame
 	// per room per interval, however many people came and went, so a crowd
@@ -70,6 +80,10 @@ func DefaultOptions() Options {
 		ReorderWait:          time.Second,
 		MaxSocketsPerUser:    20,
 		RecheckInterval:      30 * time.Second,
+		ConnectSlots:         16,
+		ConnectQueue:         512,
+		ConnectWait:          5 * time.Second,
+		ConnectRetryAfter:    2 * time.Second,
 		PresenceInterval:     250 * time.Millisecond,
 	}
 }
@@ -108,6 +122,18 @@ func (o *Options) fill() {
 	}
 	if o.RecheckInterval <= 0 {
 		o.RecheckInterval = d.RecheckInterval
+	}
+	if o.ConnectSlots <= 0 {
+		o.ConnectSlots = d.ConnectSlots
+	}
+	if o.ConnectQueue == 0 {
+		o.ConnectQueue = d.ConnectQueue
+	}
+	if o.ConnectWait <= 0 {
+		o.ConnectWait = d.ConnectWait
+	}
+	if o.ConnectRetryAfter <= 0 {
+		o.ConnectRetryAfter = d.ConnectRetryAfter
 	}
 	if o.PresenceInterval <= 0 {
 		o.PresenceInterval = d.PresenceInterval

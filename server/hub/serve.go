@@ -93,6 +93,21 @@ func (h *Hub) serve(ch Chat, ws *fws.Conn) {
 	}
 	c.ctx, c.stop = context.WithCancel(h.baseCtx)
 	defer c.stop()
+	// The connect phase (presence, rooms, subscriptions, ready) is what a
+	// storm of connects saturates: it runs under the connect gate, which
+	// queues briefly and then refuses with 1013 and a retry hint.
+	if err := h.connectGate.Acquire(c.ctx); err != nil {
+		refuseConnect(ws, err)
+		return
+	}
+	holding := true
+	release := func() {
+		if holding {
+			holding = false
+			h.connectGate.Release()
+		}
+	}
+	defer release()
 	first, ok := h.admit(c)
 	if !ok {
 		h.m.tooMany.Inc()
@@ -116,9 +131,13 @@ func (h *Hub) serve(ch Chat, ws *fws.Conn) {
 
 	point, _ := ws.Locals(resumeLocal).(map[int64]int64)
 	if cold, err := h.connect(ch, c, point, first); err != nil {
-		h.log.Error("hub: connect", "user", c.user.ID, "err", err)
-		c.close(closeInternal, "could not load rooms, retry")
+		// Nearly always a saturated store (pool wait past callTimeout):
+		// the client is told to come back later, not that the server broke.
+		h.log.Warn("hub: connect", "user", c.user.ID, "err", err)
+		release()
+		c.close(closeTryLater, tryLaterText("could not load rooms", h.o.ConnectRetryAfter))
 	} else {
+		release()
 		h.replayAtConnect(ch, c, point, cold)
 	}
 	if h.closing.Load() {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -19,6 +20,12 @@ type api struct {
 	client *http.Client
 	stats  *HTTPStats
 	token  string
+	// retry is how 503 and 429 answers are retried (see retries); the
+	// zero policy never retries.
+	retry retryPolicy
+	// onAnswer, when set, hears every request's outcome: its action and
+	// status, 0 for a transport error (the storm's timeline).
+	onAnswer func(action string, status int)
 }
 
 // call is one request: what is sent, which statuses the action accepts,
@@ -38,18 +45,56 @@ type answer struct {
 	etag   string
 }
 
+// retriedActions are the writes a client may repeat after a refusal: the
+// server refuses sign-in and sign-up before writing anything, and joining
+// a room twice is harmless. Every GET may be repeated too.
+var retriedActions = map[string]bool{"register": true, "login": true, "join_room": true}
+
+// errRefused marks an answer that asked to come back later and will be.
+var errRefused = errors.New("refused, retrying")
+
+// do performs c, retrying a 503 or 429 after its Retry-After plus jitter
+// when the policy and the action allow, as a browser does. A refusal that
+// is retried is recorded with its status but not as a failure: only the
+// final outcome can fail the action.
 func (a *api) do(ctx context.Context, c call) (answer, error) {
+	retries := 0
+	if c.method == http.MethodGet || retriedActions[c.action] {
+		retries = a.retry.max
+	}
+	for attempt := 0; ; attempt++ {
+		ans, hint, err := a.once(ctx, c, attempt < retries)
+		if !errors.Is(err, errRefused) {
+			return ans, err
+		}
+		if !sleepCtx(ctx, a.retry.delay(attempt, hint)) {
+			return ans, fmt.Errorf("%s: %w", c.action, ctx.Err())
+		}
+	}
+}
+
+// once performs one attempt; a refusal that may be retried returns
+// errRefused and the wait it asked for.
+func (a *api) once(ctx context.Context, c call, mayRetry bool) (answer, time.Duration, error) {
+	ans, hint, err := a.exchange(ctx, c, mayRetry)
+	if a.onAnswer != nil && ctx.Err() == nil {
+		a.onAnswer(c.action, ans.status)
+	}
+	return ans, hint, err
+}
+
+func (a *api) exchange(ctx context.Context, c call, mayRetry bool) (answer, time.Duration, error) {
 	var rd io.Reader
 	if c.body != nil {
 		b, err := json.Marshal(c.body)
 		if err != nil {
-			return answer{}, fmt.Errorf("%s: encode: %w", c.action, err)
+			return answer{}, 0, fmt.Errorf("%s: encode: %w", c.action, err)
 		}
 		rd = bytes.NewReader(b)
 	}
 	req, err := http.NewRequestWithContext(ctx, c.method, a.base+c.path, rd)
 	if err != nil {
-		return answer{}, fmt.Errorf("%s: %w", c.action, err)
+		return answer{}, 0, fmt.Errorf("%s: %w", c.action, err)
 	}
 	if rd != nil {
 		req.Header.Set("Content-Type", "application/json")
@@ -66,7 +111,7 @@ func (a *api) do(ctx context.Context, c call) (answer, error) {
 		if ctx.Err() == nil {
 			a.stats.Observe(c.action, 0, time.Since(start), true, c.etag != "")
 		}
-		return answer{}, fmt.Errorf("%s: %w", c.action, err)
+		return answer{}, 0, fmt.Errorf("%s: %w", c.action, err)
 	}
 	data, err := io.ReadAll(resp.Body)
 	resp.Body.Close()
@@ -76,19 +121,23 @@ func (a *api) do(ctx context.Context, c call) (answer, error) {
 		if ctx.Err() == nil {
 			a.stats.Observe(c.action, 0, d, true, c.etag != "")
 		}
-		return ans, fmt.Errorf("%s: read body: %w", c.action, err)
+		return ans, 0, fmt.Errorf("%s: read body: %w", c.action, err)
+	}
+	if mayRetry && retryable(resp.StatusCode) {
+		a.stats.Observe(c.action, resp.StatusCode, d, false, c.etag != "")
+		return ans, parseRetryAfter(resp.Header.Get("Retry-After")), errRefused
 	}
 	ok := slices.Contains(c.accept, resp.StatusCode)
 	a.stats.Observe(c.action, resp.StatusCode, d, !ok, c.etag != "")
 	if !ok {
-		return ans, fmt.Errorf("%s: %s %s: status %d: %.200s", c.action, c.method, c.path, resp.StatusCode, data)
+		return ans, 0, fmt.Errorf("%s: %s %s: status %d: %.200s", c.action, c.method, c.path, resp.StatusCode, data)
 	}
 	if c.out != nil && resp.StatusCode != http.StatusNotModified && len(data) > 0 {
 		if err := json.Unmarshal(data, c.out); err != nil {
-			return ans, fmt.Errorf("%s: decode answer: %w", c.action, err)
+			return ans, 0, fmt.Errorf("%s: decode answer: %w", c.action, err)
 		}
 	}
-	return ans, nil
+	return ans, 0, nil
 }
 
 // dialerFor returns a dialer whose connections leave from 127.0.n.1, so

@@ -57,6 +57,13 @@ type Config struct {
 	Soak             Soak      // memory and goroutine slope over the steady phase
 	Log              io.Writer // progress lines; nil discards them
 
+	// Storm mode (RunStorm): Users sign up and connect at RampRate per
+	// second, above what the server can take at once, while
+	// StormResidents users connected before it send StormMsgRate messages
+	// per second (all together) in a room of theirs.
+	StormResidents int
+	StormMsgRate   float64
+
 	// Search mode: after the first Users, add Step users every StepEvery
 	// while the SLOs hold over the last step, up to SearchLimit users.
 	Search      bool
@@ -88,10 +95,12 @@ func Defaults() Config {
 			DeliveryP99:   250 * time.Millisecond,
 			HTTPErrorRate: 0.00025,
 		},
-		Soak:        Soak{Warmup: time.Minute, RSSSlopeMB: 2, GoroutineSlope: 10},
-		Step:        500,
-		StepEvery:   30 * time.Second,
-		SearchLimit: 20000,
+		Soak:           Soak{Warmup: time.Minute, RSSSlopeMB: 2, GoroutineSlope: 10},
+		StormResidents: 50,
+		StormMsgRate:   20,
+		Step:           500,
+		StepEvery:      30 * time.Second,
+		SearchLimit:    20000,
 	}
 }
 
@@ -136,6 +145,8 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("source nets must be 0 to 254, got %d", c.SourceNets)
 	case c.Soak.Every != 0 && (c.Soak.Every < time.Second || c.Soak.Warmup < 0 || c.Soak.RSSSlopeMB <= 0 || c.Soak.GoroutineSlope <= 0):
 		return fmt.Errorf("soak needs an interval of at least 1s, a warm-up of at least 0 and positive slope limits")
+	case c.StormResidents < 1 || c.StormMsgRate <= 0:
+		return fmt.Errorf("storm needs at least 1 resident and a positive message rate")
 	case c.Search && (c.Step < 1 || c.StepEvery < time.Second || c.SearchLimit < c.Users):
 		return fmt.Errorf("search needs step ≥ 1, step interval ≥ 1s and a limit ≥ users")
 	}

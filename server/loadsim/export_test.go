@@ -1,5 +1,11 @@
 package loadsim
 
+import (
+	"context"
+	"net/http"
+	"time"
+)
+
 // Internals opened to the external tests of this package.
 var (
 	FastMessage  = fastMessage
@@ -10,3 +16,30 @@ var (
 
 // SoakFailures judges a soak series as a run does.
 func SoakFailures(cfg Soak, s []SoakSample) []string { return soakResult(cfg, s).failures() }
+
+// Retry internals, for the retry policy's tests.
+var (
+	ParseRetryAfter = parseRetryAfter
+	CloseHint       = closeHint
+)
+
+// RetryDelay is the browser policy's wait before retry attempt after hint.
+func RetryDelay(attempt int, hint time.Duration) time.Duration {
+	return browserRetry.delay(attempt, hint)
+}
+
+// DoWithRetries performs one call of action through a client that retries
+// refusals at most max times without waiting beyond the hint, and returns
+// every status it saw and the run's failure count.
+func DoWithRetries(ctx context.Context, base, action, method, path string, max int) (statuses []int, failures int64, err error) {
+	stats := NewHTTPStats()
+	a := &api{base: base, client: &http.Client{Timeout: 5 * time.Second}, stats: stats,
+		retry:    retryPolicy{base: time.Millisecond, cap: time.Millisecond, max: max},
+		onAnswer: func(_ string, status int) { statuses = append(statuses, status) }}
+	_, err = a.do(ctx, call{action: action, method: method, path: path, accept: []int{200, 201}})
+	_, failures = stats.Totals()
+	return statuses, failures, err
+}
+
+// OutcomeKind sorts a storm outcome into its report column.
+var OutcomeKind = outcomeKind

@@ -53,6 +53,26 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	ctx, cancel := context.WithTimeout(ctx, cfg.MaxTime)
 	defer cancel()
 
+	r := newRunner(cfg)
+	if err := waitReady(ctx, r.clients[0], cfg.Target); err != nil {
+		return nil, err
+	}
+	owner := &api{base: cfg.Target, client: r.clients[0], stats: r.http, retry: browserRetry}
+	ou := &user{name: cfg.UserPrefix + "-owner", api: owner, r: r}
+	if err := ou.signIn(ctx); err != nil {
+		return nil, fmt.Errorf("owner account: %w", err)
+	}
+	dir, err := newRoomDir(ctx, owner, cfg.UserPrefix)
+	if err != nil {
+		return nil, err
+	}
+	r.dir = dir
+	return r.execute(ctx)
+}
+
+// newRunner builds a run's shared state: one HTTP client and WebSocket
+// dialer per source network, the ledger and the statistics.
+func newRunner(cfg Config) *runner {
 	nets := max(cfg.SourceNets, 1)
 	r := &runner{
 		cfg:    cfg,
@@ -76,21 +96,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		})
 	}
 	r.sampler = &sampler{urls: cfg.MetricsURLs, pids: cfg.ServerPIDs, client: &http.Client{Timeout: 5 * time.Second}}
-
-	if err := waitReady(ctx, r.clients[0], cfg.Target); err != nil {
-		return nil, err
-	}
-	owner := &api{base: cfg.Target, client: r.clients[0], stats: r.http}
-	ou := &user{name: cfg.UserPrefix + "-owner", api: owner, r: r}
-	if err := ou.signIn(ctx); err != nil {
-		return nil, fmt.Errorf("owner account: %w", err)
-	}
-	dir, err := newRoomDir(ctx, owner, cfg.UserPrefix)
-	if err != nil {
-		return nil, err
-	}
-	r.dir = dir
-	return r.execute(ctx)
+	return r
 }
 
 func waitReady(ctx context.Context, c *http.Client, target string) error {
@@ -164,7 +170,7 @@ func (r *runner) startUsers(ctx, actCtx context.Context, from, to int) {
 		next = next.Add(interval)
 		u := &user{
 			idx: i, name: r.cfg.UserPrefix + strconv.Itoa(i), r: r,
-			api:   &api{base: r.cfg.Target, client: r.clients[i%len(r.clients)], stats: r.http},
+			api:   &api{base: r.cfg.Target, client: r.clients[i%len(r.clients)], stats: r.http, retry: browserRetry},
 			recv:  r.ledger.NewReceiver(),
 			etags: make(map[string]string),
 		}

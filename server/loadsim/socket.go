@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"net/http"
 	"net/url"
 	"sync"
 	"sync/atomic"
@@ -22,8 +23,11 @@ type WSStats struct {
 	Drops           atomic.Int64 // unplanned disconnects, each followed by a reconnect
 	Planned         atomic.Int64 // reconnects the model asked for
 	GapResumes      atomic.Int64 // resumes sent because a live message skipped seqs
-	mu              sync.Mutex
-	errors          map[string]int64
+	// Refused counts connects the server refused for capacity (1013 with
+	// retry_after, or a 503/429 handshake), each retried after its hint.
+	Refused atomic.Int64
+	mu      sync.Mutex
+	errors  map[string]int64
 }
 
 func (w *WSStats) serverError(code string) {
@@ -92,7 +96,7 @@ func (s *socket) run(ctx context.Context) error {
 		}
 		conn, resp, err := s.dialer.DialContext(ctx, target, nil)
 		if err != nil && resp != nil {
-			err = fmt.Errorf("%w (status %d)", err, resp.StatusCode)
+			err = &handshakeError{status: resp.StatusCode, retryAfter: parseRetryAfter(resp.Header.Get("Retry-After")), err: err}
 		}
 		if err != nil {
 			if ctx.Err() != nil {
@@ -102,7 +106,7 @@ func (s *socket) run(ctx context.Context) error {
 			if first {
 				return fmt.Errorf("ws: dial: %w", err)
 			}
-			if !sleepCtx(ctx, backoff()) {
+			if !sleepCtx(ctx, s.refusedWait(resp, err)) {
 				return nil
 			}
 			continue
@@ -136,7 +140,7 @@ func (s *socket) run(ctx context.Context) error {
 			s.stats.Planned.Add(1)
 		} else {
 			s.stats.Drops.Add(1)
-			if !sleepCtx(ctx, backoff()) {
+			if !sleepCtx(ctx, s.refusedWait(nil, err)) {
 				return nil
 			}
 		}
@@ -144,8 +148,34 @@ func (s *socket) run(ctx context.Context) error {
 	return nil
 }
 
+// handshakeError is an upgrade the server answered with an HTTP status.
+type handshakeError struct {
+	status     int
+	retryAfter time.Duration
+	err        error
+}
+
+func (e *handshakeError) Error() string { return fmt.Sprintf("%v (status %d)", e.err, e.status) }
+func (e *handshakeError) Unwrap() error { return e.err }
+
 func backoff() time.Duration {
 	return 200*time.Millisecond + rand.N(800*time.Millisecond)
+}
+
+// refusedWait is how long to wait before dialing again after a failed
+// dial (resp, when the server answered the handshake) or a dropped
+// connection (err): the hint of a refusal for capacity plus jitter, as
+// the web app waits, else the usual short backoff.
+func (s *socket) refusedWait(resp *http.Response, err error) time.Duration {
+	if resp != nil && retryable(resp.StatusCode) {
+		s.stats.Refused.Add(1)
+		return browserRetry.delay(0, parseRetryAfter(resp.Header.Get("Retry-After")))
+	}
+	if hint, _, ok := closeHint(err); ok {
+		s.stats.Refused.Add(1)
+		return browserRetry.delay(0, hint)
+	}
+	return backoff()
 }
 
 func sleepCtx(ctx context.Context, d time.Duration) bool {

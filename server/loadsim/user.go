@@ -75,7 +75,41 @@ func (u *user) setup(ctx context.Context) error {
 	if err := u.listRooms(ctx, "list_rooms"); err != nil {
 		return err
 	}
-	u.sock = newSocket(u.r.cfg.Target, u.api.token, u.r.wsDialer(u.idx), u.recv, u.r.ledger, &u.r.ws)
+	if err := u.connect(ctx, browserRetry, nil); err != nil {
+		return err
+	}
+	u.current = rooms[0]
+	return u.history(ctx, "history", u.current, "")
+}
+
+// connect opens the user's socket and waits for its ready event. A
+// refusal for capacity before ready (1013 with retry_after, a 503 or 429
+// handshake) is retried after its hint plus jitter, up to p.max times, as
+// the web app does; the socket then stays open, reconnecting by itself.
+// note, when set, hears each attempt's outcome (see connectOutcome).
+func (u *user) connect(ctx context.Context, p retryPolicy, note func(outcome string)) error {
+	for attempt := 0; ; attempt++ {
+		err := u.dialOnce(ctx)
+		if note != nil && ctx.Err() == nil {
+			note(connectOutcome(err))
+		}
+		if err == nil {
+			return nil
+		}
+		hint, ok := refusalHint(err)
+		if !ok || attempt >= p.max {
+			return err
+		}
+		u.r.ws.Refused.Add(1)
+		if !sleepCtx(ctx, p.delay(attempt, hint)) {
+			return ctx.Err()
+		}
+	}
+}
+
+// dialOnce starts a socket and waits for its ready event or its failure.
+func (u *user) dialOnce(ctx context.Context) error {
+	u.sock = newSocket(u.r.cfg.Target, u.api.token, u.r.wsDialer(u.idx), u.recv, u.recv.ledger, &u.r.ws)
 	u.sock.onAck = u.remember
 	dialErr := make(chan error, 1)
 	u.r.sockets.Add(1)
@@ -87,19 +121,49 @@ func (u *user) setup(ctx context.Context) error {
 	defer t.Stop()
 	select {
 	case <-u.sock.readyCh:
+		return nil
 	case err := <-dialErr:
 		if err == nil {
 			err = errors.New("ws: closed before ready")
 		}
 		return err
 	case <-t.C:
+		u.sock.final.Store(true)
 		u.sock.kick()
 		return errors.New("ws: no ready event within 15s")
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-	u.current = rooms[0]
-	return u.history(ctx, "history", u.current, "")
+}
+
+// connectOutcome names a connect attempt's outcome for the storm's
+// timeline: "ready", "1013 <why>" for a refusal for capacity, "handshake
+// <status>", or "error".
+func connectOutcome(err error) string {
+	if err == nil {
+		return "ready"
+	}
+	if _, why, ok := closeHint(err); ok {
+		return "1013 " + why
+	}
+	var he *handshakeError
+	if errors.As(err, &he) {
+		return "handshake " + strconv.Itoa(he.status)
+	}
+	return "error"
+}
+
+// refusalHint says whether a failed first connect was a refusal for
+// capacity, and the wait it asked for.
+func refusalHint(err error) (time.Duration, bool) {
+	if hint, _, ok := closeHint(err); ok {
+		return hint, true
+	}
+	var he *handshakeError
+	if errors.As(err, &he) && retryable(he.status) {
+		return he.retryAfter, true
+	}
+	return 0, false
 }
 
 func (u *user) remember(room, seq int64) {

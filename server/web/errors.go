@@ -1,6 +1,7 @@
 package web
 
 import (
+	"log/slog"
 	"net/http"
 
 	"github.com/gofiber/fiber/v2"
@@ -20,14 +21,20 @@ type errorDetail struct {
 
 // errorHandler is Fiber's single error path: every failure leaves as the
 // contract's JSON, and internal details are logged, never shown. A rate
-// limit says when to come back.
+// limit and a replica at capacity (503 unavailable) say when to come back.
 func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
 	ce, status := rules.Classify(err)
 	if status >= http.StatusInternalServerError {
-		s.log.ErrorContext(c.UserContext(), "request failed", "err", err, "method", c.Method(), "path", c.Path(),
+		// A refusal at capacity is the replica working as designed, and a
+		// storm makes thousands: /metrics counts them, the log need not.
+		level := slog.LevelError
+		if ce.Code == chat.EUNAVAILABLE {
+			level = slog.LevelDebug
+		}
+		s.log.Log(c.UserContext(), level, "request failed", "err", err, "method", c.Method(), "path", c.Path(),
 			"client", rules.ClientIP(c), "request_id", requestID(c))
 	}
-	if ce.Code == chat.ERATELIMITED {
+	if ce.Code == chat.ERATELIMITED || ce.Code == chat.EUNAVAILABLE {
 		if retry := chat.ErrorRetryAfter(ce); retry > 0 {
 			c.Set(fiber.HeaderRetryAfter, rules.RetryAfter(retry))
 		} else if len(c.Response().Header.Peek(fiber.HeaderRetryAfter)) == 0 {

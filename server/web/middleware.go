@@ -63,7 +63,9 @@ func (s *Server) observe(c *fiber.Ctx) error {
 	s.metrics.observe(method, route, status, elapsed)
 	s.admin.observeRequest(method, route, status, elapsed)
 	level := slog.LevelDebug
-	if status >= 500 {
+	// A 503 is a refusal at capacity (or a drain): a storm makes thousands
+	// and /metrics counts them; logging each would cost the CPU it lacks.
+	if status >= 500 && status != fiber.StatusServiceUnavailable {
 		level = slog.LevelError
 	}
 	s.log.Log(c.UserContext(), level, "request", "method", c.Method(), "route", route, "status", status,

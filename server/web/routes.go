@@ -22,10 +22,10 @@ func (s *Server) routes(o Options) {
 	f.Get("/readyz", s.readyz)
 	f.Get("/metrics", metricsHandler(o.Registry))
 	if o.WebSocket != nil {
-		f.Get("/ws", s.origins.RequireSameSite, s.authenticate(true), o.WebSocket)
+		f.Get("/ws", s.origins.RequireSameSite, s.withDeadline, s.authenticate(true), o.WebSocket)
 	}
 
-	api := f.Group("/api/v1", s.apiHeaders, s.origins.GuardWrites)
+	api := f.Group("/api/v1", s.apiHeaders, s.origins.GuardWrites, s.withDeadline)
 	api.Post("/auth/register", s.register)
 	api.Post("/auth/login", s.login)
 	api.Post("/auth/logout", s.logout)

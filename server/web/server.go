@@ -13,6 +13,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/parleychat/parley/server/admission"
 	"github.com/parleychat/parley/server/app"
 	"github.com/parleychat/parley/server/ratelimit"
 	"github.com/parleychat/parley/server/web/rules"
@@ -60,6 +61,14 @@ type Options struct {
 	// OnRequest sees every request's route pattern, status and duration
 	// (the slow-request list); nil sees nothing.
 	OnRequest func(method, route string, status int, d time.Duration)
+	// RequestTimeout bounds each API request (and the /ws handshake's
+	// authentication); past it the request answers 503 unavailable.
+	// DefaultRequestTimeout when zero.
+	RequestTimeout time.Duration
+	// Gates are the replica's admission gates (password hashing, socket
+	// connects): their refusals are served in /metrics with the requests
+	// refused at their deadline.
+	Gates []*admission.Gate
 }
 
 // Server is the HTTP face of one replica.
@@ -76,6 +85,9 @@ type Server struct {
 	guard    *ratelimit.Guard
 	counted  func(route string)
 	admin    admin
+	// requestTimeout and deadlines: see withDeadline.
+	requestTimeout time.Duration
+	deadlines      *admission.Tally
 }
 
 // New builds the Fiber app with every API route registered.
@@ -89,6 +101,9 @@ func New(o Options) (*Server, error) {
 	if o.Registry == nil {
 		o.Registry = prometheus.NewRegistry()
 	}
+	if o.RequestTimeout <= 0 {
+		o.RequestTimeout = DefaultRequestTimeout
+	}
 	s := &Server{
 		app:      o.App,
 		log:      o.Logger,
@@ -98,6 +113,9 @@ func New(o Options) (*Server, error) {
 		guard:    o.Guard,
 		counted:  o.OnNotModified,
 		admin:    newAdmin(o),
+
+		requestTimeout: o.RequestTimeout,
+		deadlines:      admission.NewTally("request", "deadline"),
 	}
 	proxies, err := rules.ParseProxies(o.TrustedProxies)
 	if err != nil {
@@ -111,6 +129,9 @@ func New(o Options) (*Server, error) {
 	s.metrics = m
 	if err := o.Registry.Register(newReadinessCollector(s.checks)); err != nil {
 		return nil, fmt.Errorf("web: register readiness: %w", err)
+	}
+	if err := o.Registry.Register(admission.NewCollector(o.Gates, s.deadlines)); err != nil {
+		return nil, fmt.Errorf("web: register admission: %w", err)
 	}
 	s.fiber = fiber.New(fiber.Config{
 		AppName:               "parley",

@@ -32,9 +32,9 @@ class FakeSocket implements SocketLike {
   receive(event: object): void {
     this.onmessage?.(new MessageEvent('message', { data: JSON.stringify(event) }));
   }
-  drop(code = 1006): void {
+  drop(code = 1006, reason = ''): void {
     this.readyState = 3;
-    this.onclose?.(new CloseEvent('close', { code }));
+    this.onclose?.(new CloseEvent('close', { code, reason }));
   }
   sentOfType(type: string): Record<string, unknown>[] {
     return this.sent.filter((f) => f.type === type);
@@ -191,6 +191,41 @@ describe('SocketClient reconnect', () => {
     h.last().drop(4029);
     expect(h.client.getState()).toBe('reconnecting');
     vi.advanceTimersByTime(499);
+    expect(h.sockets.length).toBe(1);
+    vi.advanceTimersByTime(1);
+    expect(h.sockets.length).toBe(2);
+    h.client.stop();
+  });
+
+  it('ErrServerBusy', () => {
+    // Refused at capacity before ready: wait the hint, then full jitter.
+    const h = setup(0.5);
+    h.client.start();
+    h.last().open();
+    h.last().drop(1013, 'server busy, retry_after=3');
+    expect(h.client.getState()).toBe('reconnecting');
+    // attempt 0: 3000 ms + 0.5 × min(1000, 100) = 3050 ms.
+    vi.advanceTimersByTime(3_049);
+    expect(h.sockets.length).toBe(1);
+    vi.advanceTimersByTime(1);
+    expect(h.sockets.length).toBe(2);
+    // Refused again: the jitter's ceiling doubles, the hint stays.
+    h.last().open();
+    h.last().drop(1013, 'could not load rooms, retry_after=2');
+    vi.advanceTimersByTime(2_099);
+    expect(h.sockets.length).toBe(2);
+    vi.advanceTimersByTime(1);
+    expect(h.sockets.length).toBe(3);
+    h.client.stop();
+  });
+
+  it('OKQueueFullReconnectsSoon', () => {
+    // 1013 without a hint (the send queue overflowed): the usual backoff.
+    const h = setup(0);
+    h.client.start();
+    h.connect();
+    h.last().drop(1013, 'send queue full, reconnect and resume');
+    vi.advanceTimersByTime(49);
     expect(h.sockets.length).toBe(1);
     vi.advanceTimersByTime(1);
     expect(h.sockets.length).toBe(2);

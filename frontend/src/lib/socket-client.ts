@@ -1,4 +1,5 @@
 import { backoffDelay } from './backoff';
+import { closeReasonRetryAfter, retryDelay } from './retry-after';
 import { newClientId } from './client-id';
 import type { Outbox, OutboxEntry } from './outbox';
 import type { Message } from './schemas';
@@ -43,6 +44,11 @@ const OPEN = 1;
 export const CLOSE_SESSION_ENDED = 4001;
 /** The server refused a socket over the user's cap of live sockets. */
 export const CLOSE_TOO_MANY_SOCKETS = 4029;
+/**
+ * The server refused the socket for capacity (its reason ends with
+ * "retry_after=<seconds>"), or its send queue overflowed (no hint).
+ */
+export const CLOSE_TRY_AGAIN_LATER = 1013;
 /**
  * Backoff attempt a refusal for too many sockets jumps to: reconnecting at
  * once would only be refused again while the other sockets stay open.
@@ -216,7 +222,8 @@ export class SocketClient {
         return;
       }
       if (ev.code === CLOSE_TOO_MANY_SOCKETS) this.attempt = Math.max(this.attempt, TOO_MANY_SOCKETS_ATTEMPT);
-      this.scheduleReconnect();
+      // A server at capacity names its wait; honour it, plus jitter.
+      this.scheduleReconnect(closeReasonRetryAfter(ev.reason ?? ''));
     };
     socket.onerror = () => {
       // A close event always follows; reconnecting happens there.
@@ -229,17 +236,25 @@ export class SocketClient {
     return point === '' ? this.opts.url : withQuery(this.opts.url, `resume=${point}`);
   }
 
-  private scheduleReconnect(): void {
+  /** Reconnects after the backoff, or after hintMs plus full jitter. */
+  private scheduleReconnect(hintMs?: number): void {
     if (this.state === 'stopped') return;
     if (!this.opts.isOnline()) {
       this.setState('offline');
       return;
     }
     this.setState('reconnecting');
-    const delay = backoffDelay(this.attempt, this.opts.random(), {
-      baseMs: this.opts.baseDelayMs,
-      maxMs: this.opts.maxDelayMs,
-    });
+    const delay =
+      hintMs === undefined
+        ? backoffDelay(this.attempt, this.opts.random(), {
+            baseMs: this.opts.baseDelayMs,
+            maxMs: this.opts.maxDelayMs,
+          })
+        : retryDelay(this.attempt, hintMs, this.opts.random(), {
+            baseMs: this.opts.baseDelayMs,
+            capMs: this.opts.maxDelayMs,
+            maxRetries: Infinity,
+          });
     this.attempt++;
     this.clearTimer();
     this.timer = setTimeout(() => {

@@ -81,6 +81,9 @@ func run(args []string) (int, error) {
 	fs.IntVar(&cfg.Step, "step", cfg.Step, "search: users added per step")
 	fs.DurationVar(&cfg.StepEvery, "step-every", cfg.StepEvery, "search: measured time per step")
 	fs.IntVar(&cfg.SearchLimit, "search-limit", cfg.SearchLimit, "search: never go above this many users")
+	storm := fs.Bool("storm", false, "storm mode: --users sign up and connect at --ramp per second while --residents chat; reports refusals per second and time until all are ready")
+	fs.IntVar(&cfg.StormResidents, "residents", cfg.StormResidents, "storm: users connected before the storm, whose delivery latency is measured during it")
+	fs.Float64Var(&cfg.StormMsgRate, "resident-msg-rate", cfg.StormMsgRate, "storm: messages per second the residents send, all together")
 	out := fs.String("out", "", "directory for result.json, summary.md, latency.svg (default .data/loadtest/<name>-<time>)")
 	startServer := fs.String("start-server", "", "path of a parley binary to run on a fresh database for this run")
 	adminURL := fs.String("admin-url", "", "PostgreSQL URL allowed to create databases (default: DATABASE_URL's server, else local)")
@@ -142,6 +145,9 @@ func run(args []string) (int, error) {
 		fmt.Printf("started %s at %s (pid %d, database %s)\n", *startServer, srv.URL, srv.PID, srv.Database)
 	}
 
+	if *storm {
+		return runStorm(ctx, cfg, *out)
+	}
 	res, err := loadsim.Run(ctx, cfg)
 	if err != nil {
 		return 2, err
@@ -151,6 +157,23 @@ func run(args []string) (int, error) {
 	}
 	fmt.Print("\n", loadsim.TableHeader, res.Row())
 	fmt.Printf("\nresults in %s\n", *out)
+	if !res.Pass {
+		return 1, errors.New("FAIL: " + strings.Join(res.Failures, "; "))
+	}
+	fmt.Println("PASS")
+	return 0, nil
+}
+
+// runStorm runs the storm mode and writes storm.json and storm.md.
+func runStorm(ctx context.Context, cfg loadsim.Config, out string) (int, error) {
+	res, err := loadsim.RunStorm(ctx, cfg)
+	if err != nil {
+		return 2, err
+	}
+	if err := res.WriteFiles(out); err != nil {
+		return 2, err
+	}
+	fmt.Printf("\n%s\nresults in %s\n", res.Summary(), out)
 	if !res.Pass {
 		return 1, errors.New("FAIL: " + strings.Join(res.Failures, "; "))
 	}

@@ -43,9 +43,13 @@ func wireRealtime(s *server, cfg *config.Config, log *slog.Logger, reg prometheu
 		SendBurst:            cfg.WSSendBurst,
 		MaxSocketsPerUser:    socketCap(cfg.WSMaxSocketsPerUser),
 		RecheckInterval:      cfg.WSRecheckInterval,
+		ConnectSlots:         cfg.Overload.WSConnectSlots,
+		ConnectQueue:         cfg.Overload.WSConnectQueueOption(),
+		ConnectWait:          cfg.Overload.WSConnectWait,
 		PresenceInterval:     cfg.WSPresenceInterval,
 		Registerer:           reg,
 	})
+	s.gates = append(s.gates, h.ConnectGate())
 	s.background = append(s.background, h.Run)
 	s.sockets = h
 	s.drainers = append(s.drainers, h.Shutdown)

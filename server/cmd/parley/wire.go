@@ -10,6 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/parleychat/parley/server/admission"
 	"github.com/parleychat/parley/server/app"
 	"github.com/parleychat/parley/server/config"
 	"github.com/parleychat/parley/server/inmem"
@@ -32,6 +33,8 @@ type server struct {
 	drainers []func(ctx context.Context) error
 	// sockets is the hub, read by the memory sampler.
 	sockets monitor.Sockets
+	// gates are the admission gates whose refusals /metrics counts.
+	gates []*admission.Gate
 }
 
 func (s *server) onClose(f func()) { s.closers = append(s.closers, f) }
@@ -110,6 +113,7 @@ func wire(ctx context.Context, cfg *config.Config, log *slog.Logger) (_ *server,
 		Rooms:      stores.rooms,
 		Messages:   stores.messages,
 		Passwords:  app.PasswordParams{MemoryKiB: uint32(cfg.Argon2MemoryKiB), Time: uint32(cfg.Argon2Time)},
+		Hashing:    cfg.Overload.Hashing(),
 		SessionTTL: cfg.SessionTTL,
 		Logger:     log,
 	}
@@ -117,6 +121,7 @@ func wire(ctx context.Context, cfg *config.Config, log *slog.Logger) (_ *server,
 		appOptions.SendLimiter, appOptions.SendRate, appOptions.SendWindow = limiter, cfg.SendRate, cfg.SendWindow
 	}
 	chatApp := app.New(appOptions)
+	s.gates = append(s.gates, chatApp.PasswordGate())
 	s.background = append(s.background, pruneSessions(chatApp, cfg.SessionPruneInterval, log))
 	wsHandler := attachRealtime(chatApp)
 	clusterStats, slowRequests := wireStats(s, cfg, log, reg, client)
@@ -143,6 +148,9 @@ func wire(ctx context.Context, cfg *config.Config, log *slog.Logger) (_ *server,
 		Admins:        cfg.Admins,
 		Cluster:       clusterStats,
 		OnRequest:     slowRequests.Observe,
+
+		RequestTimeout: cfg.Overload.RequestTimeout,
+		Gates:          s.gates,
 	})
 	if err != nil {
 		return nil, err

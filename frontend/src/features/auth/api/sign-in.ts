@@ -16,7 +16,8 @@ export interface Registration extends Credentials {
 }
 
 async function signIn(path: string, body: object): Promise<User> {
-  const answer = await api(path, { method: 'POST', body, schema: authAnswerSchema });
+  // A refusal at capacity comes before anything is written: safe to retry.
+  const answer = await api(path, { method: 'POST', body, schema: authAnswerSchema, retry: true });
   return answer.user;
 }
 
