@@ -20,13 +20,16 @@ type HashAdmission struct {
 	RetryAfter time.Duration
 }
 
-// DefaultHashAdmission sizes the pool to the CPU (GOMAXPROCS) with a queue
-// of eight per worker: with hashes of ~30 ms a queued caller waits about a
-// quarter of a second, far under the one-second bound unless the box is
-// starved, and the workers have work between the waves of retries that
-// refused clients send.
+// DefaultHashAdmission gives hashing half the CPU (GOMAXPROCS/2, at least
+// one worker) with a queue of eight per worker. Half, because a sign-in
+// storm must not take the cores that the people already connected need
+// for their messages: the storm waits longer, the conversation does not.
+// With hashes of ~30 ms a queued caller waits about a quarter of a second,
+// far under the one-second bound unless the box is starved, and the
+// workers have work between the waves of retries that refused clients
+// send.
 func DefaultHashAdmission() HashAdmission {
-	n := runtime.GOMAXPROCS(0)
+	n := max(1, runtime.GOMAXPROCS(0)/2)
 	return HashAdmission{Workers: n, Queue: 8 * n, Wait: time.Second, RetryAfter: admission.DefaultRetryAfter}
 }
 

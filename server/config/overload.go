@@ -13,7 +13,7 @@ import (
 // long anything may wait, before it answers "unavailable, retry later"
 // (docs/operations.md, "Overload").
 type Overload struct {
-	// HashWorkers password hashes run at once (default GOMAXPROCS);
+	// HashWorkers password hashes run at once (default GOMAXPROCS/2);
 	// HashQueue more wait, each at most HashWait.
 	HashWorkers int
 	HashQueue   int

@@ -16,7 +16,7 @@ func TestLoadOverload(t *testing.T) {
 			t.Fatal(err)
 		}
 		o := c.Overload
-		n := runtime.GOMAXPROCS(0)
+		n := max(1, runtime.GOMAXPROCS(0)/2)
 		if o.HashWorkers != n || o.HashQueue != 8*n || o.HashWait != time.Second {
 			t.Errorf("hashing defaults %+v; want %d workers, queue %d, wait 1s", o, n, 8*n)
 		}

@@ -92,7 +92,7 @@ func (s *Store) commitFast(reqs []*sendReq) ([]sendResult, error) {
 func (s *Store) commitChecked(reqs []*sendReq) ([]sendResult, error) {
 	ctx, cancel := context.WithTimeout(s.ctx, s.timeout)
 	defer cancel()
-	tx, err := s.primary.BeginTxx(ctx, nil)
+	tx, err := s.commit.BeginTxx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: send: begin: %w", err)
 	}
@@ -162,7 +162,7 @@ func (s *Store) insertStmt(ctx context.Context) (*sqlx.Stmt, error) {
 	if s.insert != nil {
 		return s.insert, nil
 	}
-	stmt, err := s.primary.PreparexContext(ctx, insertFastSQL)
+	stmt, err := s.commit.PreparexContext(ctx, insertFastSQL)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: send: prepare: %w", err)
 	}

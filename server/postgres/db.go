@@ -42,12 +42,19 @@ const (
 	DefaultConnMaxIdleTime = 5 * time.Minute
 )
 
-// DB holds the primary pool and the optional replica pool.
+// DB holds the primary pool, the primary's small pool of the group
+// committer, and the optional replica pool.
 type DB struct {
 	primary *sqlx.DB
+	commit  *sqlx.DB
 	replica *sqlx.DB
 	queries atomic.Uint64
 }
+
+// commitConns is the committer pool's size: the one committer's batch
+// statement, and the careful transaction that a batch meeting a retried
+// send falls back to.
+const commitConns = 2
 
 // Open connects to the primary (and the replica if ReadURL is set), applies
 // the pool settings and pings every pool.
@@ -64,10 +71,22 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 		return nil, fmt.Errorf("postgres: open primary: %w", err)
 	}
 	db.primary, db.replica = primary, primary
+	// Sends commit through a pool of their own, so that a storm of other
+	// requests queueing for the primary's connections never holds up the
+	// conversation of the people already connected.
+	co := o
+	co.MaxOpenConns, co.MaxIdleConns = commitConns, commitConns
+	commit, err := db.openPool(ctx, o.URL, co)
+	if err != nil {
+		_ = primary.Close()
+		return nil, fmt.Errorf("postgres: open commit pool: %w", err)
+	}
+	db.commit = commit
 	if o.ReadURL != "" {
 		replica, err := db.openPool(ctx, o.ReadURL, o)
 		if err != nil {
 			_ = primary.Close()
+			_ = commit.Close()
 			return nil, fmt.Errorf("postgres: open replica: %w", err)
 		}
 		db.replica = replica
@@ -122,6 +141,9 @@ func (db *DB) openPool(ctx context.Context, url string, o Options) (*sqlx.DB, er
 // see the caller's own writes.
 func (db *DB) Primary() *sqlx.DB { return db.primary }
 
+// Commit is the primary's pool reserved for the group committer.
+func (db *DB) Commit() *sqlx.DB { return db.commit }
+
 // Replica is the pool for reads that tolerate lag; the primary when no
 // replica is configured.
 func (db *DB) Replica() *sqlx.DB { return db.replica }
@@ -145,7 +167,7 @@ func (db *DB) Ping(ctx context.Context) error {
 
 // Close closes the pools.
 func (db *DB) Close() error {
-	err := db.primary.Close()
+	err := errors.Join(db.primary.Close(), db.commit.Close())
 	if db.replica != db.primary {
 		err = errors.Join(err, db.replica.Close())
 	}

@@ -128,3 +128,29 @@ func waitFor(tb testing.TB, what string, cond func() bool) {
 		time.Sleep(5 * time.Millisecond)
 	}
 }
+
+// TestSendPoolOfItsOwn takes every connection of the primary's request
+// pool, as a storm of waiting requests would: sends still commit, through
+// the committer's own connections.
+func TestSendPoolOfItsOwn(t *testing.T) {
+	db, s := testenv.Open(t)
+	ctx := context.Background()
+	u := newUser(t, s)
+	r := newRoom(t, s, u)
+	for {
+		conn, err := db.Primary().Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		if st := db.Primary().Stats(); st.InUse == st.MaxOpenConnections {
+			break
+		}
+	}
+	sendCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	m, created, err := s.SendMessage(sendCtx, chat.NewMessage{RoomID: r.ID, UserID: u.ID, Body: "still here", ClientID: "pool"})
+	if err != nil || !created || m.Seq != 1 {
+		t.Fatalf("send with the request pool exhausted = %+v, %v, %v; want seq 1 committed", m, created, err)
+	}
+}

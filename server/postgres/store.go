@@ -49,6 +49,8 @@ const (
 type Store struct {
 	primary *sqlx.DB
 	replica *sqlx.DB
+	// commit is the primary's pool reserved for the committers.
+	commit *sqlx.DB
 
 	maxBatch int
 	timeout  time.Duration
@@ -100,6 +102,7 @@ func NewStore(db *DB, o StoreOptions) *Store {
 	s := &Store{
 		primary:  db.Primary(),
 		replica:  db.Replica(),
+		commit:   db.Commit(),
 		maxBatch: o.MaxBatch,
 		timeout:  o.CommitTimeout,
 		onBatch:  o.OnBatch,
