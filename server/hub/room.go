@@ -162,6 +162,9 @@ func (h *Hub) releaseHeld(r *room) {
 	r.held = nil
 }
 
+// fillTimeout bounds the store read that fills in late messages.
+const fillTimeout = 2 * time.Second
+
 // committedFrames reads a room's messages after..upTo from the store and
 // frames them for the fan-out; nil if the store does not answer.
 func (h *Hub) committedFrames(roomID, after, upTo int64) []*outFrame {
@@ -169,7 +172,9 @@ func (h *Hub) committedFrames(roomID, after, upTo int64) []*outFrame {
 	if ch == nil || upTo <= after {
 		return nil
 	}
-	ctx, cancel := context.WithTimeout(h.baseCtx, h.o.ReorderWait)
+	// A fill that gives up leaves a gap every member must resume across,
+	// so it may take longer than the wait that started it.
+	ctx, cancel := context.WithTimeout(h.baseCtx, fillTimeout)
 	defer cancel()
 	msgs, err := ch.CommittedMessages(ctx, roomID, after, upTo)
 	if err != nil {

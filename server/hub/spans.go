@@ -9,8 +9,11 @@ type span struct{ lo, hi int64 }
 type spans []span
 
 // maxSpans bounds the list; past it the oldest runs are forgotten, at worst
-// replaying a few messages twice.
-const maxSpans = 64
+// replaying a few messages twice. A connection whose room lost live events
+// for a while (a broker outage) holds one run per message that still
+// arrived, so the bound leaves room for hundreds; a healthy connection
+// holds one run.
+const maxSpans = 1024
 
 // add merges lo..hi into the list. Extending the last run, the common case,
 // allocates nothing.
