@@ -26,6 +26,10 @@ func newConnectGate(o Options) *admission.Gate {
 // ConnectGate is the admission gate of the connect phase, for metrics.
 func (h *Hub) ConnectGate() *admission.Gate { return h.connectGate }
 
+// ConnectRefusals counts the connects the gate admitted but that were
+// refused later, because their rooms could not be loaded in time.
+func (h *Hub) ConnectRefusals() *admission.Tally { return h.roomsUnavailable }
+
 // tryLaterText is the reason of a 1013 close that asks the client to come
 // back after retry: "<why>, retry_after=<seconds>" (docs/protocol.md).
 // Whole seconds, at least 1, as on HTTP's Retry-After.

@@ -113,6 +113,9 @@ func TestConnectAdmission(t *testing.T) {
 		<-g.entered
 		wantTryLater(t, ws, "could not load rooms")
 		waitUntil(t, "the connect slot to be freed", func() bool { return r.Hub.ConnectGate().Stats().InUse == 0 })
+		if n := r.Hub.ConnectRefusals().Count(); n != 1 {
+			t.Fatalf("rooms_unavailable refusals = %d; want the one refused connect counted", n)
+		}
 	})
 }
 

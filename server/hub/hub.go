@@ -110,6 +110,9 @@ type Hub struct {
 	running  atomic.Bool
 	// connectGate bounds the connections in their connect phase.
 	connectGate *admission.Gate
+	// roomsUnavailable counts connects refused because the user's rooms
+	// could not be loaded within the connect phase's deadline.
+	roomsUnavailable *admission.Tally
 	// baseCtx ends when Run ends; connections and background work hang on it.
 	baseCtx    context.Context
 	baseCancel context.CancelFunc
@@ -138,7 +141,8 @@ func New(o Options) *Hub {
 		ctlq:   make(chan envelope, 1024),
 		resync: make(chan struct{}, 1),
 
-		connectGate: newConnectGate(o),
+		connectGate:      newConnectGate(o),
+		roomsUnavailable: admission.NewTally("ws_connect", "rooms_unavailable"),
 	}
 	if h.broker == nil {
 		h.broker = inmem.NewBroker()

@@ -134,6 +134,7 @@ func (h *Hub) serve(ch Chat, ws *fws.Conn) {
 		// Nearly always a saturated store (pool wait past callTimeout):
 		// the client is told to come back later, not that the server broke.
 		h.log.Warn("hub: connect", "user", c.user.ID, "err", err)
+		h.roomsUnavailable.Add()
 		release()
 		c.close(closeTryLater, tryLaterText("could not load rooms", h.o.ConnectRetryAfter))
 	} else {

@@ -69,6 +69,8 @@ type Options struct {
 	// connects): their refusals are served in /metrics with the requests
 	// refused at their deadline.
 	Gates []*admission.Gate
+	// Refusals count, in the same metric, refusals that no gate makes.
+	Refusals []*admission.Tally
 }
 
 // Server is the HTTP face of one replica.
@@ -130,7 +132,7 @@ func New(o Options) (*Server, error) {
 	if err := o.Registry.Register(newReadinessCollector(s.checks)); err != nil {
 		return nil, fmt.Errorf("web: register readiness: %w", err)
 	}
-	if err := o.Registry.Register(admission.NewCollector(o.Gates, s.deadlines)); err != nil {
+	if err := o.Registry.Register(admission.NewCollector(o.Gates, append(o.Refusals, s.deadlines)...)); err != nil {
 		return nil, fmt.Errorf("web: register admission: %w", err)
 	}
 	s.fiber = fiber.New(fiber.Config{

@@ -50,6 +50,7 @@ func wireRealtime(s *server, cfg *config.Config, log *slog.Logger, reg prometheu
 		Registerer:           reg,
 	})
 	s.gates = append(s.gates, h.ConnectGate())
+	s.refusals = append(s.refusals, h.ConnectRefusals())
 	s.background = append(s.background, h.Run)
 	s.sockets = h
 	s.drainers = append(s.drainers, h.Shutdown)

@@ -35,6 +35,8 @@ type server struct {
 	sockets monitor.Sockets
 	// gates are the admission gates whose refusals /metrics counts.
 	gates []*admission.Gate
+	// refusals are the other refusals /metrics counts beside the gates'.
+	refusals []*admission.Tally
 }
 
 func (s *server) onClose(f func()) { s.closers = append(s.closers, f) }
@@ -151,6 +153,7 @@ func wire(ctx context.Context, cfg *config.Config, log *slog.Logger) (_ *server,
 
 		RequestTimeout: cfg.Overload.RequestTimeout,
 		Gates:          s.gates,
+		Refusals:       s.refusals,
 	})
 	if err != nil {
 		return nil, err
