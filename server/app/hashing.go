@@ -13,22 +13,12 @@ import (
 // when zero). A hash is a core's worth of CPU for tens of milliseconds, so a storm of
 // sign-ins past what the cores can hash would otherwise queue until every
 // request timed out.
-//
-// Nice (0–19) lowers the priority of the threads that hash, so that the
-// cores go to the connected users' messages first; 0 hashes at normal
-// priority.
 type HashAdmission struct {
 	Workers    int
 	Queue      int
 	Wait       time.Duration
 	RetryAfter time.Duration
-	Nice       int
 }
-
-// DefaultHashNice is the priority hashing runs at unless configured:
-// nice 10 weighs about a tenth of a normal thread, so a hash still runs
-// on an idle core at full speed and yields a busy one to the messages.
-const DefaultHashNice = 10
 
 // DefaultHashAdmission gives hashing half the CPU (GOMAXPROCS/2, at least
 // one worker) with a queue of eight per worker. Half, because a sign-in
@@ -40,7 +30,7 @@ const DefaultHashNice = 10
 // send.
 func DefaultHashAdmission() HashAdmission {
 	n := max(1, runtime.GOMAXPROCS(0)/2)
-	return HashAdmission{Workers: n, Queue: 8 * n, Wait: time.Second, RetryAfter: admission.DefaultRetryAfter, Nice: DefaultHashNice}
+	return HashAdmission{Workers: n, Queue: 8 * n, Wait: time.Second, RetryAfter: admission.DefaultRetryAfter}
 }
 
 // PasswordGate is the admission gate of password hashing, for metrics.

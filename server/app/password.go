@@ -30,8 +30,6 @@ type passwordHasher struct {
 	// core, so a burst of sign-ins queues briefly and past that is refused
 	// with unavailable, rather than exhausting the box and timing out.
 	gate *admission.Gate
-	// nice is the priority the hashing threads run at; 0: the caller's.
-	nice int
 	// dummy is checked against when a username is unknown, so that the
 	// answer takes as long as for a known one.
 	dummy string
@@ -56,7 +54,7 @@ func newPasswordHasher(p PasswordParams, a HashAdmission) *passwordHasher {
 	h := &passwordHasher{p: p, gate: admission.New(admission.Options{
 		Name: "password", Slots: a.Workers, Queue: a.Queue, Wait: a.Wait, RetryAfter: a.RetryAfter,
 		Message: "Too many people are signing in right now; try again in a moment.",
-	}), nice: a.Nice}
+	})}
 	h.dummy, _ = h.hash(context.Background(), "parley-dummy-password")
 	return h
 }
@@ -67,8 +65,7 @@ func (h *passwordHasher) hash(ctx context.Context, password string) (string, err
 	if err := h.gate.Acquire(ctx); err != nil {
 		return "", err
 	}
-	var key []byte
-	h.compute(func() { key = argon2.IDKey([]byte(password), salt, h.p.Time, h.p.MemoryKiB, h.p.Threads, 32) })
+	key := argon2.IDKey([]byte(password), salt, h.p.Time, h.p.MemoryKiB, h.p.Threads, 32)
 	h.gate.Release()
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, h.p.MemoryKiB, h.p.Time, h.p.Threads,
 		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key)), nil
@@ -97,23 +94,7 @@ func (h *passwordHasher) verify(ctx context.Context, password, encoded string) (
 	if err := h.gate.Acquire(ctx); err != nil {
 		return false, err
 	}
-	var got []byte
-	h.compute(func() { got = argon2.IDKey([]byte(password), salt, time, mem, threads, uint32(len(want))) })
+	got := argon2.IDKey([]byte(password), salt, time, mem, threads, uint32(len(want)))
 	h.gate.Release()
 	return subtle.ConstantTimeCompare(got, want) == 1, nil
-}
-
-// compute runs one hash at the hasher's priority.
-func (h *passwordHasher) compute(fn func()) threadRun {
-	if h.nice <= 0 {
-		fn()
-		return threadRun{nice: -1}
-	}
-	return onBackgroundThread(h.nice, fn)
-}
-
-// threadRun is where a hash ran: the thread's id (0: the caller's) and
-// its nice value (-1: the caller's priority).
-type threadRun struct {
-	tid, nice int
 }

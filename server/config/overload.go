@@ -18,8 +18,6 @@ type Overload struct {
 	HashWorkers int
 	HashQueue   int
 	HashWait    time.Duration
-	// HashNice is the priority (0–19) the hashing threads run at.
-	HashNice int
 	// WSConnectSlots sockets may be in their connect phase at once;
 	// WSConnectQueue more wait, each at most WSConnectWait.
 	WSConnectSlots int
@@ -37,7 +35,6 @@ func (r *reader) overload() Overload {
 		HashWorkers:    workers,
 		HashQueue:      r.intIn("PARLEY_HASH_QUEUE", 8*workers, 0, 100_000),
 		HashWait:       r.duration("PARLEY_HASH_WAIT", h.Wait),
-		HashNice:       r.intIn("PARLEY_HASH_NICE", h.Nice, 0, 19),
 		WSConnectSlots: r.intIn("PARLEY_WS_CONNECT_SLOTS", ws.ConnectSlots, 1, 100_000),
 		WSConnectQueue: r.intIn("PARLEY_WS_CONNECT_QUEUE", ws.ConnectQueue, 0, 1_000_000),
 		WSConnectWait:  r.duration("PARLEY_WS_CONNECT_WAIT", ws.ConnectWait),
@@ -64,7 +61,7 @@ func (o Overload) validate() error {
 
 // Hashing is the app's password hashing admission.
 func (o Overload) Hashing() app.HashAdmission {
-	return app.HashAdmission{Workers: o.HashWorkers, Queue: o.HashQueue, Wait: o.HashWait, Nice: o.HashNice}
+	return app.HashAdmission{Workers: o.HashWorkers, Queue: o.HashQueue, Wait: o.HashWait}
 }
 
 // WSConnectQueueOption is the hub's ConnectQueue: the configuration's 0
