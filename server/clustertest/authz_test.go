@@ -109,7 +109,7 @@ func must(tb testing.TB, a answer, want int, what string) answer {
 // and someone who just left. Only members and the owner ever see the room,
 // whatever a cache or an ETag still holds.
 func TestAuthorizationMatrix(t *testing.T) {
-	c := startCluster(t, 2, false)
+	c := startCluster(t, 2)
 	a, b := c.replicaURL(1), c.replicaURL(2)
 
 	anon := &person{name: "anonymous"}

@@ -32,9 +32,22 @@ var replicaEnv = []string{
 type cluster struct {
 	url      string // nginx, e.g. http://127.0.0.1:41234
 	dir      string // CLUSTER_DIR: logs and pid files
-	replicas int
-	basePort int // replica i (from 1) listens on basePort+i-1
+	replicas int    // at start; scale may change it
+	basePort int    // replica i (from 1) listens on basePort+i-1
+	prefix   string // PARLEY_KEY_PREFIX, in every replica's environment
 	proc     *testenv.Process
+}
+
+// clusterOptions are what a test may change about its cluster.
+type clusterOptions struct {
+	replicas int
+	// spare is how many more replicas than at start the reserved ports
+	// allow, for tests that scale up.
+	spare int
+	// valkey is the Valkey/Redis address; empty means the shared one.
+	valkey string
+	// env is added to scripts/cluster's environment (NGINX_*, PARLEY_*).
+	env []string
 }
 
 // replicaURL addresses replica i (from 1) directly, bypassing nginx.
@@ -42,23 +55,35 @@ func (c *cluster) replicaURL(i int) string {
 	return fmt.Sprintf("http://127.0.0.1:%d", c.basePort+i-1)
 }
 
-// startCluster runs scripts/cluster with a fresh database and key prefix on
-// free ports and waits until it says it is ready. Everything it started is
-// stopped when the test ends. With keepDrained, a replica that drains and
-// exits 0 leaves the others running.
-func startCluster(tb testing.TB, replicas int, keepDrained bool) *cluster {
+// startCluster runs scripts/cluster with replicas on the shared Valkey; see
+// startClusterWith.
+func startCluster(tb testing.TB, replicas int) *cluster {
 	tb.Helper()
+	return startClusterWith(tb, clusterOptions{replicas: replicas})
+}
+
+// startClusterWith runs scripts/cluster with a fresh database and key prefix
+// on free ports and waits until it says it is ready. Everything it started
+// is stopped when the test ends, and the test fails if any process of the
+// cluster (including replicas started later by control commands) survives.
+func startClusterWith(tb testing.TB, o clusterOptions) *cluster {
+	tb.Helper()
+	replicas := o.replicas
+	valkeyAddr := o.valkey
+	if valkeyAddr == "" {
+		valkeyAddr = testenv.RedisAddr
+	}
 	bin := testenv.Parley(tb)
 	// Cleanups run last-registered first: the database and the keys go
 	// after the processes that use them have stopped.
 	dsn := testenv.NewDatabase(tb)
-	prefix := testenv.Prefix(tb, testenv.RedisAddr)
+	prefix := testenv.Prefix(tb, valkeyAddr)
 
 	dir := sharedTempDir(tb)
 	nginxPort := testenv.FreePort(tb)
-	basePort := testenv.FreePortRange(tb, replicas)
+	basePort := testenv.FreePortRange(tb, replicas+o.spare)
 	// Each replica's admin listener needs its own free port too.
-	adminPort := testenv.FreePortRange(tb, replicas)
+	adminPort := testenv.FreePortRange(tb, replicas+o.spare)
 	out, err := os.Create(filepath.Join(dir, "cluster.log"))
 	if err != nil {
 		tb.Fatal(err)
@@ -73,30 +98,33 @@ func startCluster(tb testing.TB, replicas int, keepDrained bool) *cluster {
 		"CLUSTER_BASE_PORT="+strconv.Itoa(basePort),
 		"CLUSTER_ADMIN_BASE_PORT="+strconv.Itoa(adminPort),
 		"CLUSTER_NGINX_PORT="+strconv.Itoa(nginxPort),
-		"CLUSTER_KEEP_DRAINED="+map[bool]string{true: "1", false: "0"}[keepDrained],
 		"CLUSTER_STOP_TIMEOUT=15",
 		"NGINX_WORKERS=1",
 		"DATABASE_URL="+dsn,
-		"VALKEY_URL=redis://"+testenv.RedisAddr+"/0",
+		"VALKEY_URL=redis://"+valkeyAddr+"/0",
 		"PARLEY_KEY_PREFIX="+prefix,
 		// Test users sign up by the dozen from a few addresses; the
 		// per-address limits have tests of their own.
 		"PARLEY_REGISTER_RATE=0",
 	)
 	cmd.Env = append(cmd.Env, replicaEnv...)
+	cmd.Env = append(cmd.Env, o.env...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		tb.Fatal(err)
 	}
 	cmd.Stderr = out
-	c := &cluster{dir: dir, replicas: replicas, basePort: basePort}
+	c := &cluster{dir: dir, replicas: replicas, basePort: basePort, prefix: prefix}
 	tb.Cleanup(func() {
 		// Runs after the script has been stopped: nothing it started may
-		// survive it.
+		// survive it, whether its pid file is left or not.
 		for _, name := range c.names() {
-			if pid, ok := c.readPid(name); ok && syscall.Kill(pid, 0) == nil {
+			if pid, ok := c.readPid(name); ok && alive(pid) {
 				tb.Errorf("%s (pid %d) outlived scripts/cluster", name, pid)
 			}
+		}
+		for _, pid := range c.processes() {
+			tb.Errorf("pid %d of this cluster outlived scripts/cluster", pid)
 		}
 		if tb.Failed() {
 			c.dumpLogs(tb)
@@ -129,11 +157,12 @@ func startCluster(tb testing.TB, replicas int, keepDrained bool) *cluster {
 	return c
 }
 
-// names lists the processes scripts/cluster starts.
+// names lists the processes scripts/cluster runs that have a pid file.
 func (c *cluster) names() []string {
-	names := []string{"nginx"}
-	for i := 1; i <= c.replicas; i++ {
-		names = append(names, fmt.Sprintf("replica-%d", i))
+	files, _ := filepath.Glob(filepath.Join(c.dir, "*.pid"))
+	var names []string
+	for _, f := range files {
+		names = append(names, strings.TrimSuffix(filepath.Base(f), ".pid"))
 	}
 	return names
 }

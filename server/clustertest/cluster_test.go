@@ -14,7 +14,7 @@ import (
 // /24s so that ip_hash spreads the clients.
 func TestClusterThroughNginx(t *testing.T) {
 	const replicas = 3
-	c := startCluster(t, replicas, true)
+	c := startCluster(t, replicas)
 	run := time.Now().UnixNano() % 1_000_000_000
 
 	// One client per replica: probe /24s until every replica has one.
