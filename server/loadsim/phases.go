@@ -184,6 +184,11 @@ func (r *runner) execute(ctx context.Context) (*Result, error) {
 		}
 	}
 	if res.Failover = fo.result(); res.Failover != nil {
+		if res.Failover.MeanCPUCores >= 0 {
+			// Counters of restarted replicas start again from zero: only
+			// the pid-file meter adds their CPU up right.
+			res.Server.CPUCores, res.Server.Source = res.Failover.MeanCPUCores, "proc (pid files)"
+		}
 		if f := res.Failover.failures(); len(f) > 0 {
 			res.Failures = append(res.Failures, f...)
 			res.Pass = false
