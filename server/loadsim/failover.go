@@ -189,6 +189,10 @@ func (r *Result) FailoverSummary() string {
 		if name == "" {
 			name = "(before any fault)"
 		}
+		if w.Drops == 0 {
+			fmt.Fprintf(&b, "window %s: no socket dropped\n", name)
+			continue
+		}
 		rec := "never all recovered"
 		if w.RecoverSec >= 0 {
 			rec = fmt.Sprintf("all back %.2fs after the first drop", w.RecoverSec)
