@@ -17,6 +17,9 @@ const (
 	// ProfileChatty makes every user post at a fixed rate so that the
 	// whole population sends ChattyRate messages per second.
 	ProfileChatty = "chatty"
+	// ProfileMixed runs both at once: the first ChattyUsers users post at
+	// the chatty rate, the others follow the model.
+	ProfileMixed = "mixed"
 )
 
 // SLO holds the limits a run must meet to pass; a zero limit is not checked.
@@ -28,22 +31,27 @@ type SLO struct {
 
 // Config describes one run.
 type Config struct {
-	Name        string        // scenario name, shown in reports
-	Target      string        // base URL of the server or of nginx; loopback only
-	MetricsURLs []string      // Prometheus endpoints to sample; default Target/metrics
-	ServerPIDs  []int         // when known, CPU and RSS come from /proc instead
-	Users       int           // users to run (the first step in search mode)
-	RampRate    float64       // users started per second
-	Duration    time.Duration // steady phase after the ramp
-	MaxTime     time.Duration // hard bound on the whole run, drain included
-	Drain       time.Duration // wait for outstanding acks and deliveries at the end
-	Profile     string        // ProfileModel or ProfileChatty
-	RateFactor  float64       // model: actions per user are this many times more frequent
-	ChattyRate  float64       // chatty: messages per second sent by all users together
+	Name        string   // scenario name, shown in reports
+	Target      string   // base URL of the server or of nginx; loopback only
+	MetricsURLs []string // Prometheus endpoints to sample; default Target/metrics
+	ServerPIDs  []int    // when known, CPU and RSS come from /proc instead
+	// ServerPIDFiles is a glob of pid files (one pid each) read again every
+	// second, for servers that are killed and restarted during the run: it
+	// gives the peak and mean CPU of the failover report.
+	ServerPIDFiles string
+	Users          int           // users to run (the first step in search mode)
+	RampRate       float64       // users started per second
+	Duration       time.Duration // steady phase after the ramp
+	MaxTime        time.Duration // hard bound on the whole run, drain included
+	Drain          time.Duration // wait for outstanding acks and deliveries at the end
+	Profile        string        // ProfileModel or ProfileChatty
+	RateFactor     float64       // model: actions per user are this many times more frequent
+	ChattyRate     float64       // chatty: messages per second sent by all users together
 	// ChattyReconnects is, in the chatty profile, how many sockets per
 	// second (all users together) drop on purpose and reconnect with their
 	// resume point, to check order and loss across reconnects under load.
 	ChattyReconnects float64
+	ChattyUsers      int           // mixed: how many of the users are chatty
 	RoomSizes        []int         // every user is in one room of each size
 	BodySize         int           // bytes of each message body
 	UserPrefix       string        // usernames are UserPrefix + index; existing ones are reused
@@ -56,6 +64,14 @@ type Config struct {
 	SLO              SLO
 	Soak             Soak      // memory and goroutine slope over the steady phase
 	Log              io.Writer // progress lines; nil discards them
+
+	// Faults are commands run during the steady phase (replicas killed,
+	// Valkey or PostgreSQL stopped); with any, the run reports how the
+	// sockets recovered (Result.Failover) and fails if one never did.
+	Faults []Fault
+	// OwnReads is the share of acks after which the sender reads the
+	// room's history and must find its message (read-your-writes).
+	OwnReads float64
 
 	// Storm mode (RunStorm): Users sign up and connect at RampRate per
 	// second, above what the server can take at once, while
@@ -125,12 +141,16 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("ramp rate must be positive, got %g", c.RampRate)
 	case c.Duration < 0 || c.Drain < 0:
 		return fmt.Errorf("duration and drain must not be negative")
-	case c.Profile != ProfileModel && c.Profile != ProfileChatty:
-		return fmt.Errorf("profile must be %q or %q, got %q", ProfileModel, ProfileChatty, c.Profile)
-	case c.Profile == ProfileModel && c.RateFactor <= 0:
+	case c.Profile != ProfileModel && c.Profile != ProfileChatty && c.Profile != ProfileMixed:
+		return fmt.Errorf("profile must be %q, %q or %q, got %q", ProfileModel, ProfileChatty, ProfileMixed, c.Profile)
+	case c.Profile != ProfileChatty && c.RateFactor <= 0:
 		return fmt.Errorf("rate factor must be positive, got %g", c.RateFactor)
-	case c.Profile == ProfileChatty && c.ChattyRate <= 0:
+	case c.Profile != ProfileModel && c.ChattyRate <= 0:
 		return fmt.Errorf("chatty rate must be positive, got %g", c.ChattyRate)
+	case c.Profile == ProfileMixed && (c.ChattyUsers < 1 || c.ChattyUsers >= c.Users):
+		return fmt.Errorf("mixed profile needs 1 to users-1 chatty users, got %d of %d", c.ChattyUsers, c.Users)
+	case c.OwnReads < 0 || c.OwnReads > 1:
+		return fmt.Errorf("own-read share must be 0 to 1, got %g", c.OwnReads)
 	case c.ChattyReconnects < 0:
 		return fmt.Errorf("reconnect rate must not be negative, got %g", c.ChattyReconnects)
 	case len(c.RoomSizes) == 0:

@@ -11,12 +11,14 @@ import (
 
 // event is a server → client WebSocket frame, only the fields read here.
 type event struct {
-	Type     string           `json:"type"`
-	ClientID string           `json:"client_id"`
-	Code     string           `json:"code"`
-	Message  *wireMessage     `json:"message"`
-	Rooms    map[string]int64 `json:"rooms"`
-	Room     *wireRoom        `json:"room"`
+	Type     string `json:"type"`
+	ClientID string `json:"client_id"`
+	Code     string `json:"code"`
+	// RetryAfter is a rate_limited error's wait in whole seconds.
+	RetryAfter int              `json:"retry_after"`
+	Message    *wireMessage     `json:"message"`
+	Rooms      map[string]int64 `json:"rooms"`
+	Room       *wireRoom        `json:"room"`
 }
 
 // messageBody builds a body of about size bytes that carries its send

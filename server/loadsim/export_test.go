@@ -43,3 +43,40 @@ func DoWithRetries(ctx context.Context, base, action, method, path string, max i
 
 // OutcomeKind sorts a storm outcome into its report column.
 var OutcomeKind = outcomeKind
+
+// Failover internals, for the recovery, CPU and fault schedule tests.
+type (
+	RecoveryBook = recoveryBook
+	CPUMeter     = cpuMeter
+)
+
+var (
+	NewRecoveryBook = newRecoveryBook
+	SendRetryWait   = sendRetryWait
+	RetriedSendCode = retriedSendCode
+	PIDsFromFiles   = pidsFromFiles
+)
+
+// RecoveryOf judges a recovery book at the end of a run that started at
+// runStart and had the given faults.
+func RecoveryOf(b *RecoveryBook, faults []FaultEvent, runStart time.Time) RecoveryResult {
+	return b.result(faults, runStart)
+}
+
+// FaultStartedAt is a fault event whose command started at start.
+func FaultStartedAt(cmd string, start time.Time) FaultEvent {
+	return FaultEvent{Cmd: cmd, start: start}
+}
+
+// Observe feeds the meter a sample and returns the cores since the last.
+func (m *CPUMeter) Observe(now time.Time, cpu map[int]float64) float64 { return m.observe(now, cpu) }
+
+// Peak is the highest rate observe returned.
+func (m *CPUMeter) Peak() float64 { return m.peak }
+
+// RunFaults runs faults from now, giving up on those not started before
+// sched ends.
+func RunFaults(sched context.Context, faults []Fault) []FaultEvent {
+	now := time.Now()
+	return runFaults(sched, context.Background(), faults, now, now, func(string) {})
+}

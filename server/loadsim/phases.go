@@ -43,6 +43,8 @@ func (r *runner) execute(ctx context.Context) (*Result, error) {
 
 	r.startUsers(phaseCtx, actCtx, 0, cfg.Users)
 	close(r.steady)
+	fo := r.startFailover(ctx, phaseCtx, start)
+	defer fo.stop()
 	s1 := r.sampler.sample(ctx)
 	box1 := sampleBox()
 	c1 := r.ledger.Counts()
@@ -84,6 +86,7 @@ func (r *runner) execute(ctx context.Context) (*Result, error) {
 	default:
 		sleepCtx(phaseCtx, cfg.Duration)
 	}
+	fo.waitFaults()
 	soakCancel()
 	soakWG.Wait()
 	s2 := r.sampler.sample(ctx)
@@ -96,9 +99,12 @@ func (r *runner) execute(ctx context.Context) (*Result, error) {
 	actCancel()
 	r.actions.Wait()
 	r.drain(ctx)
+	fo.judgeRecovery()
 	verified := r.finalResume(ctx)
 	sockCancel()
 	r.sockets.Wait()
+	r.own.wait()
+	fo.stop()
 	progCancel()
 	progWG.Wait()
 	fmt.Fprintf(cfg.Log, "final resume: %d sockets verified\n", verified)
@@ -173,6 +179,17 @@ func (r *runner) execute(ctx context.Context) (*Result, error) {
 	if cfg.Soak.Every > 0 {
 		res.Soak = soakResult(cfg.Soak, soak)
 		if f := res.Soak.failures(); len(f) > 0 {
+			res.Failures = append(res.Failures, f...)
+			res.Pass = false
+		}
+	}
+	if res.Failover = fo.result(); res.Failover != nil {
+		if res.Failover.MeanCPUCores >= 0 {
+			// Counters of restarted replicas start again from zero: only
+			// the pid-file meter adds their CPU up right.
+			res.Server.CPUCores, res.Server.Source = res.Failover.MeanCPUCores, "proc (pid files)"
+		}
+		if f := res.Failover.failures(); len(f) > 0 {
 			res.Failures = append(res.Failures, f...)
 			res.Pass = false
 		}

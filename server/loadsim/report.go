@@ -115,6 +115,11 @@ func (r *Result) Markdown() string {
 			fmt.Fprintf(&b, "| %d | %d | %.1f | %.1f | %.5f | %v |\n", st.Users, st.Connected, st.DeliveryP99, st.HTTPP99, st.ErrorRate, st.OK)
 		}
 	}
+	if r.Failover != nil {
+		b.WriteString("\n## Failover\n\n```\n")
+		b.WriteString(r.FailoverSummary())
+		b.WriteString("```\n")
+	}
 	if len(r.SLO) > 0 {
 		b.WriteString("\n## SLOs\n\n| check | limit | value | ok |\n|---|---|---|---|\n")
 		for _, c := range r.SLO {

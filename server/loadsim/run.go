@@ -26,6 +26,8 @@ type runner struct {
 	clients []*http.Client
 	dialers []*websocket.Dialer
 	sampler *sampler
+	book    *recoveryBook
+	own     *ownReads
 
 	sockCtx context.Context // lives until the final resume is done
 	steady  chan struct{}   // closed when the first ramp is over
@@ -80,6 +82,10 @@ func newRunner(cfg Config) *runner {
 		ledger: NewLedger(),
 		http:   NewHTTPStats(),
 		steady: make(chan struct{}),
+		book:   newRecoveryBook(),
+	}
+	if cfg.OwnReads > 0 {
+		r.own = newOwnReads(cfg.OwnReads)
 	}
 	for i := range nets {
 		n := 0
@@ -205,8 +211,19 @@ func (r *runner) startUsers(ctx, actCtx context.Context, from, to int) {
 	setups.Wait()
 }
 
+// chattyUsers is how many users post at the chatty rate.
+func (c *Config) chattyUsers() int {
+	switch c.Profile {
+	case ProfileChatty:
+		return c.Users
+	case ProfileMixed:
+		return c.ChattyUsers
+	}
+	return 0
+}
+
 func (u *user) act(ctx context.Context) {
-	if u.r.cfg.Profile == ProfileChatty {
+	if u.idx < u.r.cfg.chattyUsers() {
 		// Fan-out is measured at full strength: nobody posts while the
 		// population is still signing up.
 		select {
@@ -214,10 +231,11 @@ func (u *user) act(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		}
-		per := float64(u.r.cfg.Users) / u.r.cfg.ChattyRate
+		n := float64(u.r.cfg.chattyUsers())
+		per := n / u.r.cfg.ChattyRate
 		var reconnectEvery time.Duration
 		if rate := u.r.cfg.ChattyReconnects; rate > 0 {
-			reconnectEvery = time.Duration(float64(u.r.cfg.Users) / rate * float64(time.Second))
+			reconnectEvery = time.Duration(n / rate * float64(time.Second))
 		}
 		u.runChatty(ctx, time.Duration(per*float64(time.Second)), reconnectEvery)
 		return

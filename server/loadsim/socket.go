@@ -28,6 +28,18 @@ type WSStats struct {
 	Refused atomic.Int64
 	mu      sync.Mutex
 	errors  map[string]int64
+	// sendRefusals counts sends answered unavailable or rate_limited by
+	// code: each is sent again later with the same client id.
+	sendRefusals map[string]int64
+}
+
+func (w *WSStats) sendRefused(code string) {
+	w.mu.Lock()
+	if w.sendRefusals == nil {
+		w.sendRefusals = make(map[string]int64)
+	}
+	w.sendRefusals[code]++
+	w.mu.Unlock()
 }
 
 func (w *WSStats) serverError(code string) {
@@ -48,6 +60,8 @@ type socket struct {
 	ledger *Ledger
 	stats  *WSStats
 	onAck  func(room, seq int64)
+	id     int           // the user's index, for the recovery book
+	book   *recoveryBook // times unplanned disconnects; nil: not kept
 
 	wmu      sync.Mutex // one writer at a time, as the library requires
 	mu       sync.Mutex
@@ -63,6 +77,7 @@ type socket struct {
 	readyCh      chan struct{}
 	resumed      chan struct{}
 	outbox       sync.Map // client id → send frame awaiting its ack
+	retries      retryTimers
 }
 
 func newSocket(base, token string, dialer *websocket.Dialer, recv *Receiver, l *Ledger, st *WSStats) *socket {
@@ -84,6 +99,7 @@ func newSocket(base, token string, dialer *websocket.Dialer, recv *Receiver, l *
 // the first ready event, or returns early with the dial error when the
 // very first connection fails.
 func (s *socket) run(ctx context.Context) error {
+	defer s.retries.stopAll()
 	first := true
 	for ctx.Err() == nil {
 		// A reconnection names its resume point at connect, so the server
@@ -123,6 +139,7 @@ func (s *socket) run(ctx context.Context) error {
 		s.mu.Unlock()
 		stop := context.AfterFunc(ctx, func() { conn.Close() })
 		gotReady, err := s.read(conn, !first)
+		droppedAt := time.Now()
 		stop()
 		conn.Close()
 		if first && !gotReady {
@@ -140,6 +157,9 @@ func (s *socket) run(ctx context.Context) error {
 			s.stats.Planned.Add(1)
 		} else {
 			s.stats.Drops.Add(1)
+			if s.book != nil {
+				s.book.Dropped(s.id, droppedAt)
+			}
 			if !sleepCtx(ctx, s.refusedWait(nil, err)) {
 				return nil
 			}
@@ -228,6 +248,9 @@ func (s *socket) read(conn *websocket.Conn, reconnect bool) (gotReady bool, err 
 				close(s.readyCh)
 			}
 			if reconnect {
+				if s.book != nil && !s.resuming() {
+					s.book.Recovered(s.id, now)
+				}
 				if err := s.resend(); err != nil {
 					return gotReady, err
 				}
@@ -248,6 +271,9 @@ func (s *socket) read(conn *websocket.Conn, reconnect bool) (gotReady bool, err 
 			}
 		case "resumed":
 			s.answered.Add(1)
+			if s.book != nil {
+				s.book.Recovered(s.id, now)
+			}
 			select {
 			case s.resumed <- struct{}{}:
 			default:
@@ -261,7 +287,10 @@ func (s *socket) read(conn *websocket.Conn, reconnect bool) (gotReady bool, err 
 			if ev.ClientID == "" && s.resuming() {
 				s.replayFailed.Store(true)
 			}
-			if ev.ClientID != "" {
+			if ev.ClientID != "" && retriedSendCode(ev.Code) {
+				s.stats.sendRefused(ev.Code)
+				s.retryLater(ev.ClientID, ev.RetryAfter)
+			} else if ev.ClientID != "" {
 				s.outbox.Delete(ev.ClientID)
 				s.ledger.SendFailed(ev.ClientID)
 			}

@@ -111,6 +111,7 @@ func (u *user) connect(ctx context.Context, p retryPolicy, note func(outcome str
 func (u *user) dialOnce(ctx context.Context) error {
 	u.sock = newSocket(u.r.cfg.Target, u.api.token, u.r.wsDialer(u.idx), u.recv, u.recv.ledger, &u.r.ws)
 	u.sock.onAck = u.remember
+	u.sock.id, u.sock.book = u.idx, u.r.book
 	dialErr := make(chan error, 1)
 	u.r.sockets.Add(1)
 	go func() {
@@ -167,6 +168,7 @@ func refusalHint(err error) (time.Duration, bool) {
 }
 
 func (u *user) remember(room, seq int64) {
+	u.r.own.afterAck(u.r.sockCtx, u, room, seq)
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	if len(u.mine) >= 16 {

@@ -42,6 +42,19 @@ func (l *listFlag) Set(v string) error {
 	return nil
 }
 
+// faultFlag collects repeated --fault values; a command may hold commas.
+type faultFlag []loadsim.Fault
+
+func (f *faultFlag) String() string { return fmt.Sprint(len(*f), " faults") }
+func (f *faultFlag) Set(v string) error {
+	ft, err := loadsim.ParseFault(v)
+	if err != nil {
+		return err
+	}
+	*f = append(*f, ft)
+	return nil
+}
+
 // run returns the exit code: 0 pass, 1 the run missed an SLO or lost or
 // duplicated a message, 2 the run could not take place.
 func run(args []string) (int, error) {
@@ -53,12 +66,17 @@ func run(args []string) (int, error) {
 	var pids string
 	fs.Var(&metrics, "metrics", "Prometheus URLs to sample, comma-separated (default: <target>/metrics)")
 	fs.StringVar(&pids, "server-pid", "", "pids of the server processes, comma-separated: CPU and RSS from /proc")
+	fs.StringVar(&cfg.ServerPIDFiles, "server-pid-file", "", "glob of pid files of servers that may be restarted during the run, read every second: peak and mean server CPU of the failover report")
+	var faults faultFlag
+	fs.Var(&faults, "fault", "<time>:<command>: run the command with bash that long after the steady phase starts, repeatable; faults run one after the other and the run reports how sockets recovered")
+	fs.IntVar(&cfg.ChattyUsers, "chatty-users", 0, `mixed: how many users post at --msg-rate (all together); the rest follow the model`)
+	fs.Float64Var(&cfg.OwnReads, "own-reads", 0, "share of acks (0 to 1) after which the sender reads the room's history and must find its message")
 	fs.IntVar(&cfg.Users, "users", cfg.Users, "simulated users (the first step with --max-users)")
 	fs.Float64Var(&cfg.RampRate, "ramp", cfg.RampRate, "users started per second")
 	fs.DurationVar(&cfg.Duration, "duration", cfg.Duration, "steady phase after the ramp")
 	fs.DurationVar(&cfg.MaxTime, "max-time", 0, "hard bound on the whole run (default: from ramp and duration)")
 	fs.DurationVar(&cfg.Drain, "drain", cfg.Drain, "time allowed for outstanding acks at the end")
-	fs.StringVar(&cfg.Profile, "profile", cfg.Profile, `"model" (Mattermost-like actions) or "chatty" (fixed post rate)`)
+	fs.StringVar(&cfg.Profile, "profile", cfg.Profile, `"model" (Mattermost-like actions), "chatty" (fixed post rate) or "mixed" (--chatty-users chatty, the rest model)`)
 	fs.Float64Var(&cfg.RateFactor, "rate-factor", cfg.RateFactor, "model: multiply every user's action rate")
 	fs.Float64Var(&cfg.ChattyRate, "msg-rate", cfg.ChattyRate, "chatty: messages per second from all users")
 	fs.Float64Var(&cfg.ChattyReconnects, "reconnect-rate", cfg.ChattyReconnects, "chatty: sockets dropped on purpose per second, across all users (each reconnects and resumes)")
@@ -102,6 +120,7 @@ func run(args []string) (int, error) {
 		}
 	}
 	cfg.MetricsURLs = metrics
+	cfg.Faults = faults
 	for _, p := range strings.Split(pids, ",") {
 		if p = strings.TrimSpace(p); p != "" {
 			n, err := strconv.Atoi(p)
@@ -156,6 +175,14 @@ func run(args []string) (int, error) {
 		return 2, err
 	}
 	fmt.Print("\n", loadsim.TableHeader, res.Row())
+	if f := res.Failover; f != nil {
+		fmt.Print("\n", res.FailoverSummary())
+		if len(f.FaultErrors) > 0 {
+			// The disturbance did not happen as planned: the counts say
+			// nothing about it.
+			return 2, errors.New("faults failed: " + strings.Join(f.FaultErrors, "; "))
+		}
+	}
 	fmt.Printf("\nresults in %s\n", *out)
 	if !res.Pass {
 		return 1, errors.New("FAIL: " + strings.Join(res.Failures, "; "))
