@@ -122,13 +122,14 @@ func (h *Hub) offerMessage(f *outFrame) {
 	}
 }
 
-// releaseHeld stops waiting for the live event of a missing seq. A later
-// seq of the room was committed, and a room's seqs are committed in order,
-// so the missing messages are in the store: they are read from it and
-// delivered first, keeping every connection's order (their live events,
-// when they come, are then duplicates and dropped). Only if the store does
-// not answer are the held messages delivered past the gap, for clients to
-// fill by resuming.
+// releaseHeld stops waiting for the live events of missing seqs. Every
+// held message was committed, and a room's seqs are committed in order, so
+// every missing message before the last held one is in the store: they
+// are read from it and merged with the held ones, keeping every
+// connection's order (their live events, when they come, are then
+// duplicates and dropped). Only what the store does not give is skipped,
+// and the held messages delivered past the gap, for clients to fill by
+// resuming.
 func (h *Hub) releaseHeld(r *room) {
 	r.mu.Lock()
 	r.timer = nil
@@ -136,30 +137,32 @@ func (h *Hub) releaseHeld(r *room) {
 		r.mu.Unlock()
 		return
 	}
-	after, upTo := r.last, r.held[0].seq-1
+	after, upTo := r.last, r.held[len(r.held)-1].seq-1
 	r.mu.Unlock()
 	missing := h.committedFrames(r.id, after, upTo)
 
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	for _, f := range missing {
-		if f.seq == r.last+1 {
-			r.last = f.seq
-			h.fanoutMessage(r, f)
-		}
-	}
 	h.m.filledFromStore.Add(float64(len(missing)))
-	for _, g := range r.held {
-		if g.seq <= r.last {
+	// Both lists are in seq order; a seq in both is delivered once.
+	held := r.held
+	r.held = nil
+	for len(missing) > 0 || len(held) > 0 {
+		var f *outFrame
+		if len(held) == 0 || (len(missing) > 0 && missing[0].seq <= held[0].seq) {
+			f, missing = missing[0], missing[1:]
+		} else {
+			f, held = held[0], held[1:]
+		}
+		if f.seq <= r.last {
 			continue
 		}
-		if g.seq > r.last+1 {
+		if f.seq > r.last+1 {
 			h.m.reorderTimeouts.Inc()
 		}
-		r.last = g.seq
-		h.fanoutMessage(r, g)
+		r.last = f.seq
+		h.fanoutMessage(r, f)
 	}
-	r.held = nil
 }
 
 // fillTimeout bounds the store read that fills in late messages.
