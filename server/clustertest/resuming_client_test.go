@@ -25,9 +25,12 @@ type resumingClient struct {
 	instance string // replica of the current connection
 	first    string // replica of the first connection
 
-	last     map[int64]int64 // room -> last seq received
-	got      map[int64]int   // room -> messages received
-	acked    map[string]int64
+	last  map[int64]int64 // room -> last seq received
+	got   map[int64]int   // room -> messages received
+	acked map[string]int64
+	// refused holds the hint of a send answered "later" (rate_limited,
+	// unavailable): the client sends it again after that wait.
+	refused  map[string]time.Duration
 	problems []string
 	// reconnects and resent are counted for the log.
 	reconnects, resent int
@@ -36,7 +39,7 @@ type resumingClient struct {
 }
 
 func newResumingClient(a *apiClient, rooms []int64, acks *atomic.Int64) *resumingClient {
-	return &resumingClient{api: a, rooms: rooms, acks: acks, last: map[int64]int64{}, got: map[int64]int{}, acked: map[string]int64{}}
+	return &resumingClient{api: a, rooms: rooms, acks: acks, last: map[int64]int64{}, got: map[int64]int{}, acked: map[string]int64{}, refused: map[string]time.Duration{}}
 }
 
 func (w *resumingClient) problem(format string, args ...any) {
@@ -110,6 +113,10 @@ func (w *resumingClient) read(deadline time.Time) (event, error) {
 	case "ack":
 		w.acked[e.ClientID] = e.Message.Seq
 	case "error":
+		if e.ClientID != "" && (e.Code == "rate_limited" || e.Code == "unavailable") {
+			w.refused[e.ClientID] = time.Duration(max(e.RetryAfter, 1)) * time.Second
+			break
+		}
 		w.problem("error %q (%s) for client_id %q", e.Code, e.Text, e.ClientID)
 	}
 	return e, nil
@@ -139,7 +146,20 @@ func (w *resumingClient) send(ctx context.Context, room int64, clientID string) 
 				w.acks.Add(1)
 				return nil
 			}
+			if hint, ok := w.refused[clientID]; ok {
+				// Asked to come back later: the hint is the protocol's
+				// pacing, as a real client follows it.
+				delete(w.refused, clientID)
+				select {
+				case <-ctx.Done():
+				case <-time.After(hint):
+				}
+				break
+			}
 			_, err = w.read(deadline)
+		}
+		if err == nil {
+			continue // refused: send it again with the same client_id
 		}
 		var ne interface{ Timeout() bool }
 		if errors.As(err, &ne) && ne.Timeout() {

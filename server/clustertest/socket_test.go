@@ -22,6 +22,8 @@ type event struct {
 	Rooms    map[string]int64 `json:"rooms"`
 	// Text is the human message of an error event.
 	Text string `json:"-"`
+	// RetryAfter is an error event's hint, in seconds.
+	RetryAfter int `json:"retry_after"`
 }
 
 // decodeEvent reads one frame. "message" is a message object in message
@@ -39,12 +41,13 @@ func decodeEvent(raw []byte) (event, error) {
 			return e, err
 		}
 		var rest struct {
-			Type     string `json:"type"`
-			ClientID string `json:"client_id"`
-			Code     string `json:"code"`
+			Type       string `json:"type"`
+			ClientID   string `json:"client_id"`
+			Code       string `json:"code"`
+			RetryAfter int    `json:"retry_after"`
 		}
 		err := json.Unmarshal(raw, &rest)
-		e.Type, e.ClientID, e.Code = rest.Type, rest.ClientID, rest.Code
+		e.Type, e.ClientID, e.Code, e.RetryAfter = rest.Type, rest.ClientID, rest.Code, rest.RetryAfter
 		return e, err
 	}
 	err := json.Unmarshal(raw, &e)
