@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/valkey-io/valkey-go"
+
 	"github.com/parleychat/parley/server/cache"
 	"github.com/parleychat/parley/server/chat"
 	"github.com/parleychat/parley/server/inmem"
@@ -23,6 +25,28 @@ type env struct {
 	db    *postgres.DB
 	inner *postgres.Store
 	a, b  *cache.Stores
+	// For the valkey cache: each replica's Cache and invalidation tracker.
+	ca, cb *valkeystore.Cache
+	ta, tb *valkeystore.Tracker
+}
+
+// trackedCache is a replica's Valkey cache as the server wires it: a
+// client-side-caching client whose invalidations feed a tracker, so that
+// versions are answered from memory until invalidated.
+func trackedCache(tb testing.TB, addr, prefix string, m *cache.Metrics) (*valkeystore.Cache, *valkeystore.Tracker) {
+	tb.Helper()
+	tr := valkeystore.NewTracker()
+	c, err := valkey.NewClient(valkey.ClientOption{
+		InitAddress:       []string{addr},
+		ConnWriteTimeout:  2 * time.Second,
+		CacheSizeEachConn: 8 << 20,
+		OnInvalidations:   tr.Handle,
+	})
+	if err != nil {
+		tb.Fatalf("connect to valkey at %s: %v", addr, err)
+	}
+	tb.Cleanup(c.Close)
+	return valkeystore.NewCache(c, valkeystore.CacheOptions{Prefix: prefix, Metrics: m, Tracker: tr}), tr
 }
 
 // caches are the implementations every Stores test runs against.
@@ -62,9 +86,10 @@ func wrapEnv(tb testing.TB, e *env, impl, redisAddr string, opts cache.Options) 
 		e.a, e.b = cache.Wrap(inner, c, opts), cache.Wrap(inner, c, opts)
 	case "valkey":
 		prefix := testenv.Prefix(tb, redisAddr)
-		ca := valkeystore.NewCache(testenv.NewClient(tb, redisAddr), valkeystore.CacheOptions{Prefix: prefix, Metrics: opts.Metrics})
-		cb := valkeystore.NewCache(testenv.NewClient(tb, redisAddr), valkeystore.CacheOptions{Prefix: prefix, Metrics: opts.Metrics})
+		ca, ta := trackedCache(tb, redisAddr, prefix, opts.Metrics)
+		cb, tb2 := trackedCache(tb, redisAddr, prefix, opts.Metrics)
 		e.a, e.b = cache.Wrap(inner, ca, opts), cache.Wrap(inner, cb, opts)
+		e.ca, e.cb, e.ta, e.tb = ca, cb, ta, tb2
 	default:
 		tb.Fatalf("unknown cache %q", impl)
 	}

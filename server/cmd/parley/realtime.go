@@ -18,11 +18,17 @@ import (
 // wireRealtime builds the hub over the in-process broker, or over Valkey
 // when it is configured, and returns the function that attaches it to the
 // app: the hub needs the app to serve sockets, the app the hub to notify.
-func wireRealtime(s *server, cfg *config.Config, log *slog.Logger, reg prometheus.Registerer, client valkey.Client) (func(*app.App) fiber.Handler, web.Check) {
+// roomChanged, if set, hears of every room change received from other
+// replicas before the hub delivers it (see cache.Stores.RoomChanged).
+func wireRealtime(s *server, cfg *config.Config, log *slog.Logger, reg prometheus.Registerer, client valkey.Client,
+	roomChanged func(room int64, sent bool)) (func(*app.App) fiber.Handler, web.Check) {
 	var broker hub.Broker
 	var presence hub.Presence
 	if client != nil {
 		broker = valkeystore.NewBroker(client, cfg.KeyPrefix, log)
+		if roomChanged != nil {
+			broker = watchedBroker{Broker: broker, changed: roomChanged}
+		}
 		presence = valkeystore.NewPresence(client, cfg.KeyPrefix, 0, log)
 	} else {
 		broker = inmem.NewBroker()
