@@ -5,6 +5,8 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
+	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -28,6 +30,7 @@ type env struct {
 	// For the valkey cache: each replica's Cache and invalidation tracker.
 	ca, cb *valkeystore.Cache
 	ta, tb *valkeystore.Tracker
+	prefix string
 }
 
 // trackedCache is a replica's Valkey cache as the server wires it: a
@@ -89,7 +92,7 @@ func wrapEnv(tb testing.TB, e *env, impl, redisAddr string, opts cache.Options) 
 		ca, ta := trackedCache(tb, redisAddr, prefix, opts.Metrics)
 		cb, tb2 := trackedCache(tb, redisAddr, prefix, opts.Metrics)
 		e.a, e.b = cache.Wrap(inner, ca, opts), cache.Wrap(inner, cb, opts)
-		e.ca, e.cb, e.ta, e.tb = ca, cb, ta, tb2
+		e.ca, e.cb, e.ta, e.tb, e.prefix = ca, cb, ta, tb2, prefix
 	default:
 		tb.Fatalf("unknown cache %q", impl)
 	}
@@ -173,3 +176,46 @@ func noErr(tb testing.TB, errs ...error) {
 }
 
 func bg() context.Context { return context.Background() }
+
+// invalidationBound is how long a test lets an invalidation take to reach
+// the other replica; it arrives in well under a millisecond, the rest is
+// slack for a busy machine.
+const invalidationBound = 2 * time.Second
+
+// eventually polls read until its two results encode to the same JSON,
+// failing the test if they still differ after invalidationBound.
+func eventually(tb testing.TB, what string, read func() (got, want any)) {
+	tb.Helper()
+	deadline := time.Now().Add(invalidationBound)
+	for {
+		got, want := read()
+		g, _ := json.Marshal(got)
+		w, _ := json.Marshal(want)
+		if string(g) == string(w) {
+			return
+		}
+		if time.Now().After(deadline) {
+			tb.Fatalf("%s after %v:\n got %s\nwant %s", what, invalidationBound, g, w)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+func jsonOf(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+// infoInt reads one integer field of an INFO reply.
+func infoInt(tb testing.TB, info, field string) int64 {
+	tb.Helper()
+	for _, line := range strings.Split(info, "\n") {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(line), field+":"); ok {
+			n, err := strconv.ParseInt(v, 10, 64)
+			noErr(tb, err)
+			return n
+		}
+	}
+	tb.Fatalf("INFO has no %s", field)
+	return 0
+}

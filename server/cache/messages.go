@@ -168,3 +168,9 @@ func (s *Stores) RoomChanged(roomID int64, sent bool) {
 		s.c.Stale(roomRevKey(roomID))
 	}
 }
+
+// MembershipChanged tells this replica that the user joined or left a room
+// elsewhere, as the broker reports it; see RoomChanged.
+func (s *Stores) MembershipChanged(userID int64) {
+	s.c.Stale(userKey(userID), userRoomsKey(userID))
+}

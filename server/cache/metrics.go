@@ -57,8 +57,8 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Help: "1 while the shared cache answers, 0 during an outage.",
 		}),
 		invalidated: prometheus.NewHistogram(prometheus.HistogramOpts{
-			Name: "parley_cache_invalidation_seconds",
-			Help: "Time from a version write on another replica to its invalidation reaching this one (wall clocks), measured by the probe key.",
+			Name:    "parley_cache_invalidation_seconds",
+			Help:    "Time from a version write on another replica to its invalidation reaching this one (wall clocks), measured by the probe key.",
 			Buckets: []float64{.00005, .0001, .00025, .0005, .001, .0025, .005, .01, .025, .05, .1, .25, 1},
 		}),
 	}

@@ -2,8 +2,8 @@ package main
 
 import (
 	"context"
-	"time"
 	"log/slog"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/valkey-io/valkey-go"

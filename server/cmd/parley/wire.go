@@ -12,6 +12,7 @@ import (
 
 	"github.com/parleychat/parley/server/admission"
 	"github.com/parleychat/parley/server/app"
+	"github.com/parleychat/parley/server/cache"
 	"github.com/parleychat/parley/server/config"
 	"github.com/parleychat/parley/server/inmem"
 	"github.com/parleychat/parley/server/monitor"
@@ -98,15 +99,15 @@ func wire(ctx context.Context, cfg *config.Config, log *slog.Logger) (_ *server,
 		backoff = valkeystore.NewBackoff(client, cfg.KeyPrefix)
 	}
 	var countNotModified func(route string)
-	var roomChanged func(room int64, sent bool)
+	var cachedStores *cache.Stores
 	if cfg.Cache {
 		cached, check, counter := wireCache(s, cfg, log, reg, client, tracker, store)
 		stores = storeSet{users: cached, sessions: cached, rooms: cached, messages: cached}
 		checks = append(checks, check)
 		countNotModified = counter
-		roomChanged = cached.RoomChanged
+		cachedStores = cached
 	}
-	attachRealtime, brokerCheck := wireRealtime(s, cfg, log, reg, client, roomChanged)
+	attachRealtime, brokerCheck := wireRealtime(s, cfg, log, reg, client, cachedStores)
 	checks = append(checks, brokerCheck)
 
 	appOptions := app.Options{
