@@ -12,6 +12,7 @@ import (
 
 	"github.com/parleychat/parley/server/admission"
 	"github.com/parleychat/parley/server/app"
+	"github.com/parleychat/parley/server/cache"
 	"github.com/parleychat/parley/server/config"
 	"github.com/parleychat/parley/server/inmem"
 	"github.com/parleychat/parley/server/monitor"
@@ -88,7 +89,7 @@ func wire(ctx context.Context, cfg *config.Config, log *slog.Logger) (_ *server,
 	stores := storeSet{users: store, sessions: store, rooms: store, messages: store}
 	checks := []web.Check{{Name: "postgres", Critical: true, Probe: db.Ping}}
 
-	client, err := newValkeyClient(cfg)
+	client, tracker, err := newValkeyClient(cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -99,15 +100,17 @@ func wire(ctx context.Context, cfg *config.Config, log *slog.Logger) (_ *server,
 		limiter = valkeystore.NewLimiter(client, cfg.KeyPrefix)
 		backoff = valkeystore.NewBackoff(client, cfg.KeyPrefix)
 	}
-	attachRealtime, brokerCheck := wireRealtime(s, cfg, log, reg, client)
-	checks = append(checks, brokerCheck)
 	var countNotModified func(route string)
+	var cachedStores *cache.Stores
 	if cfg.Cache {
-		cached, check, counter := wireCache(cfg, log, reg, client, store)
+		cached, check, counter := wireCache(s, cfg, log, reg, client, tracker, store)
 		stores = storeSet{users: cached, sessions: cached, rooms: cached, messages: cached}
 		checks = append(checks, check)
 		countNotModified = counter
+		cachedStores = cached
 	}
+	attachRealtime, brokerCheck := wireRealtime(s, cfg, log, reg, client, cachedStores)
+	checks = append(checks, brokerCheck)
 
 	appOptions := app.Options{
 		Users:      stores.users,
