@@ -99,6 +99,9 @@ func startClusterWith(tb testing.TB, o clusterOptions) *cluster {
 		"CLUSTER_ADMIN_BASE_PORT="+strconv.Itoa(adminPort),
 		"CLUSTER_NGINX_PORT="+strconv.Itoa(nginxPort),
 		"CLUSTER_STOP_TIMEOUT=15",
+		// nginx is not what these tests time: a short settle keeps
+		// rolling restarts quick while still passing through it.
+		"CLUSTER_ROLLING_SETTLE=1",
 		"NGINX_WORKERS=1",
 		"DATABASE_URL="+dsn,
 		"VALKEY_URL=redis://"+valkeyAddr+"/0",
