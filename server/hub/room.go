@@ -143,10 +143,19 @@ func (h *Hub) releaseHeld(r *room) {
 
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	h.m.filledFromStore.Add(float64(len(missing)))
-	// Both lists are in seq order; a seq in both is delivered once.
-	held := r.held
+	filled := len(missing)
+	h.m.filledFromStore.Add(float64(filled))
+	// Messages held while the store was read, past what was asked for,
+	// wait their own turn: the fill says nothing of the seqs before them.
+	held, later := r.held, []*outFrame(nil)
+	for i, g := range held {
+		if g.seq > upTo+1 {
+			held, later = held[:i], held[i:]
+			break
+		}
+	}
 	r.held = nil
+	// Both lists are in seq order; a seq in both is delivered once.
 	for len(missing) > 0 || len(held) > 0 {
 		var f *outFrame
 		if len(held) == 0 || (len(missing) > 0 && missing[0].seq <= held[0].seq) {
@@ -159,9 +168,25 @@ func (h *Hub) releaseHeld(r *room) {
 		}
 		if f.seq > r.last+1 {
 			h.m.reorderTimeouts.Inc()
+			h.log.Warn("hub: delivering past a gap the store did not fill; members resume across it",
+				"room", r.id, "after", r.last, "seq", f.seq, "filled", filled)
 		}
 		r.last = f.seq
 		h.fanoutMessage(r, f)
+	}
+	for i, g := range later {
+		if g.seq <= r.last {
+			continue
+		}
+		if g.seq > r.last+1 {
+			r.held = later[i:]
+			break
+		}
+		r.last = g.seq
+		h.fanoutMessage(r, g)
+	}
+	if len(r.held) > 0 && r.timer == nil {
+		r.timer = time.AfterFunc(h.o.ReorderWait, func() { h.releaseHeld(r) })
 	}
 }
 
