@@ -22,6 +22,7 @@ func directKey(a, b int64) string {
 // room: the unique direct_key makes the loser's insert a no-op, and it then
 // reads the winner's committed room. ENOTFOUND if a user does not exist.
 func (s *Store) DirectRoom(ctx context.Context, userA, userB int64) (*chat.Room, bool, error) {
+	defer s.wrote(ctx, userA, userB)
 	key := directKey(userA, userB)
 	tx, err := s.primary.BeginTxx(ctx, nil)
 	if err != nil {

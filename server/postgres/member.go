@@ -12,6 +12,7 @@ import (
 // history before they joined is not unread. ENOTFOUND if the room or user
 // does not exist; EINVALID for an unknown role.
 func (s *Store) AddMember(ctx context.Context, roomID, userID int64, role string) (bool, error) {
+	defer s.wrote(ctx, userID)
 	if role != chat.RoleOwner && role != chat.RoleMember {
 		return false, chat.Invalid("role", "Role must be %q or %q.", chat.RoleOwner, chat.RoleMember)
 	}
@@ -37,6 +38,7 @@ func (s *Store) AddMember(ctx context.Context, roomID, userID int64, role string
 // RemoveMember removes userID from roomID; removed is false if they were
 // not a member.
 func (s *Store) RemoveMember(ctx context.Context, roomID, userID int64) (bool, error) {
+	defer s.wrote(ctx, userID)
 	res, err := s.primary.ExecContext(ctx, `DELETE FROM room_users WHERE room_id = $1 AND user_id = $2`, roomID, userID)
 	if err != nil {
 		return false, fmt.Errorf("postgres: remove member: %w", err)
@@ -52,6 +54,7 @@ func (s *Store) RemoveMember(ctx context.Context, roomID, userID int64) (bool, e
 // the room's last_seq; moved says whether it changed. ENOTFOUND if userID
 // is not a member of roomID.
 func (s *Store) MarkRead(ctx context.Context, roomID, userID, seq int64) (bool, error) {
+	defer s.wrote(ctx, userID)
 	res, err := s.primary.ExecContext(ctx, `
 		UPDATE room_users ru SET read_seq = least($3, r.last_seq)
 		FROM rooms r

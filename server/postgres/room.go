@@ -13,6 +13,7 @@ const roomColumns = `r.id, r.name, r.topic, r.kind, r.owner_id, r.last_seq, r.re
 // CreateRoom stores a room and makes its owner the first member, in one
 // transaction. ENOTFOUND if the owner does not exist.
 func (s *Store) CreateRoom(ctx context.Context, ownerID int64, name, topic, kind string) (*chat.Room, error) {
+	defer s.wrote(ctx, ownerID)
 	tx, err := s.primary.BeginTxx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: create room: begin: %w", err)
@@ -48,10 +49,11 @@ func (s *Store) FindRoom(ctx context.Context, id int64) (*chat.Room, error) {
 }
 
 // UserRooms lists the rooms userID belongs to, ordered by id, with Unread
-// set to last_seq - read_seq (never negative).
+// set to last_seq - read_seq (never negative). It reads the replica only
+// when ctx allows it and the replica has userID's own writes.
 func (s *Store) UserRooms(ctx context.Context, userID int64) ([]chat.Room, error) {
 	rooms := []chat.Room{}
-	err := s.primary.SelectContext(ctx, &rooms, `
+	err := s.selectRouted(ctx, false, []int64{userID}, &rooms, `
 		SELECT `+roomColumns+`, greatest(r.last_seq - ru.read_seq, 0) AS unread
 		FROM room_users ru JOIN rooms r ON r.id = ru.room_id
 		WHERE ru.user_id = $1
@@ -63,10 +65,11 @@ func (s *Store) UserRooms(ctx context.Context, userID int64) ([]chat.Room, error
 }
 
 // PublicRooms lists every public room ordered by name. It reads the
-// replica: a room created a moment ago may be missing.
+// replica unless ctx asks for more (a room created a moment ago may be
+// missing, except for its creator).
 func (s *Store) PublicRooms(ctx context.Context) ([]chat.Room, error) {
 	rooms := []chat.Room{}
-	err := s.replica.SelectContext(ctx, &rooms, `
+	err := s.selectRouted(ctx, true, nil, &rooms, `
 		SELECT `+roomColumns+` FROM rooms r WHERE r.kind = 'public' ORDER BY r.name, r.id`)
 	if err != nil {
 		return nil, wrap(err, "list public rooms", "Room not found.")

@@ -90,13 +90,14 @@ func (s *Store) FindUser(ctx context.Context, id int64) (*chat.User, error) {
 
 // SearchUsers returns up to limit users (at most chat.UserSearchLimit)
 // whose username starts with prefix in any case, ordered by username. It
-// reads the replica: a user registered a moment ago may be missing.
+// reads the replica unless ctx asks for more: a user registered a moment
+// ago may be missing.
 func (s *Store) SearchUsers(ctx context.Context, prefix string, limit int) ([]chat.User, error) {
 	if limit <= 0 || limit > chat.UserSearchLimit {
 		limit = chat.UserSearchLimit
 	}
 	users := []chat.User{}
-	err := s.replica.SelectContext(ctx, &users, `
+	err := s.selectRouted(ctx, true, nil, &users, `
 		SELECT id, username, display_name FROM users
 		WHERE username LIKE $1 || '%'
 		ORDER BY username LIMIT $2`, likeEscape(chat.NormalizeUsername(prefix)), limit)
