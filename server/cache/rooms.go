@@ -270,8 +270,13 @@ func (s *Stores) MarkRead(ctx context.Context, roomID, userID, seq int64) (bool,
 }
 
 // mayHaveCommitted reports whether a failed write may still have changed
-// the store: a domain error is a refusal, anything else (a lost connection
-// after COMMIT) may not be.
+// the store: a domain error is a refusal, but an internal error or an
+// unavailable database (a connection lost after COMMIT was sent) may not
+// be.
 func mayHaveCommitted(err error) bool {
-	return err != nil && chat.ErrorCode(err) == chat.EINTERNAL
+	if err == nil {
+		return false
+	}
+	code := chat.ErrorCode(err)
+	return code == chat.EINTERNAL || code == chat.EUNAVAILABLE
 }

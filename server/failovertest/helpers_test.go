@@ -21,7 +21,11 @@ func startPair(tb testing.TB) pair {
 	p := testenv.StartPGPrimary(tb)
 	r := testenv.StartPGReplica(tb, p)
 	dsn := p.CreateDatabase(tb)
-	return pair{primary: p, replica: r, dsn: dsn, readDSN: r.On(dsn)}
+	pr := pair{primary: p, replica: r, dsn: dsn, readDSN: r.On(dsn)}
+	// The new database reaches the replica a moment later.
+	db := openSQL(tb, pr.readDSN)
+	eventually(tb, 30*time.Second, "the database on the replica", func() bool { return db.Ping() == nil })
+	return pr
 }
 
 // openStore opens the pair (migrated) with the replica's lag bound maxLag.

@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/parleychat/parley/server/chat"
 )
@@ -24,7 +23,7 @@ func (s *Store) AddMember(ctx context.Context, roomID, userID int64, role string
 		return false, wrap(err, "add member", "Room not found.")
 	}
 	if n, err := res.RowsAffected(); err != nil {
-		return false, fmt.Errorf("postgres: add member: %w", err)
+		return false, failed("add member", err)
 	} else if n == 1 {
 		return true, nil
 	}
@@ -41,11 +40,11 @@ func (s *Store) RemoveMember(ctx context.Context, roomID, userID int64) (bool, e
 	defer s.wrote(ctx, userID)
 	res, err := s.primary.ExecContext(ctx, `DELETE FROM room_users WHERE room_id = $1 AND user_id = $2`, roomID, userID)
 	if err != nil {
-		return false, fmt.Errorf("postgres: remove member: %w", err)
+		return false, failed("remove member", err)
 	}
 	n, err := res.RowsAffected()
 	if err != nil {
-		return false, fmt.Errorf("postgres: remove member: %w", err)
+		return false, failed("remove member", err)
 	}
 	return n == 1, nil
 }
@@ -61,11 +60,11 @@ func (s *Store) MarkRead(ctx context.Context, roomID, userID, seq int64) (bool, 
 		WHERE ru.room_id = $1 AND ru.user_id = $2 AND r.id = ru.room_id
 		  AND least($3, r.last_seq) > ru.read_seq`, roomID, userID, seq)
 	if err != nil {
-		return false, fmt.Errorf("postgres: mark read: %w", err)
+		return false, failed("mark read", err)
 	}
 	n, err := res.RowsAffected()
 	if err != nil {
-		return false, fmt.Errorf("postgres: mark read: %w", err)
+		return false, failed("mark read", err)
 	}
 	if n == 1 {
 		return true, nil

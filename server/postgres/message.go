@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"fmt"
 	"slices"
 
 	"github.com/parleychat/parley/server/chat"
@@ -170,7 +169,7 @@ func (s *Store) changeMessage(ctx context.Context, roomID, seq int64, change fun
 	defer func() { s.wrote(ctx, author) }()
 	tx, err := s.primary.BeginTxx(ctx, nil)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: change message: begin: %w", err)
+		return nil, failed("change message: begin", err)
 	}
 	defer tx.Rollback()
 	var rev int64
@@ -193,10 +192,10 @@ func (s *Store) changeMessage(ctx context.Context, roomID, seq int64, change fun
 		return &m, nil
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE rooms SET rev = rev + 1 WHERE id = $1`, roomID); err != nil {
-		return nil, fmt.Errorf("postgres: bump room rev: %w", err)
+		return nil, failed("bump room rev", err)
 	}
 	if err := tx.Commit(); err != nil {
-		return nil, fmt.Errorf("postgres: change message: commit: %w", err)
+		return nil, failed("change message: commit", err)
 	}
 	return &m, nil
 }

@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/parleychat/parley/server/chat"
 )
@@ -16,7 +15,7 @@ func (s *Store) CreateRoom(ctx context.Context, ownerID int64, name, topic, kind
 	defer s.wrote(ctx, ownerID)
 	tx, err := s.primary.BeginTxx(ctx, nil)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: create room: begin: %w", err)
+		return nil, failed("create room: begin", err)
 	}
 	defer tx.Rollback()
 	var room chat.Room
@@ -33,7 +32,7 @@ func (s *Store) CreateRoom(ctx context.Context, ownerID int64, name, topic, kind
 		return nil, wrap(err, "insert room owner", "User not found.")
 	}
 	if err := tx.Commit(); err != nil {
-		return nil, fmt.Errorf("postgres: create room: commit: %w", err)
+		return nil, failed("create room: commit", err)
 	}
 	return &room, nil
 }
