@@ -25,16 +25,14 @@ type Store interface {
 // keyed by the versions it depends on, so a TTL bounds memory, not
 // staleness; the exceptions are said on each field.
 type TTLs struct {
-	// Public is the public room directory. The store reads it from the read
-	// replica when one is configured, so with a replica it may lag by this.
+	// Public is the public room directory.
 	Public time.Duration
 	// Room is room metadata (FindRoom).
 	Room time.Duration
 	// Membership is a user's membership of a room, their room list and a
 	// room's member list.
 	Membership time.Duration
-	// User is user profiles and user search. Search reads the read replica
-	// when one is configured, so with a replica it may lag by this.
+	// User is user profiles and user search.
 	User time.Duration
 	// Page is the newest page of a room's history and pages after a seq.
 	Page time.Duration

@@ -63,9 +63,9 @@ func (s *Store) UserRooms(ctx context.Context, userID int64) ([]chat.Room, error
 	return rooms, nil
 }
 
-// PublicRooms lists every public room ordered by name. It reads the
-// replica unless ctx asks for more (a room created a moment ago may be
-// missing, except for its creator).
+// PublicRooms lists every public room ordered by name. It may read the
+// replica: a room created a moment ago may be missing, except for its
+// creator when ctx names them (chat.ReadsMayLag).
 func (s *Store) PublicRooms(ctx context.Context) ([]chat.Room, error) {
 	rooms := []chat.Room{}
 	err := s.selectRouted(ctx, true, nil, &rooms, `

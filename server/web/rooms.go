@@ -25,7 +25,7 @@ func (s *Server) myRooms(c *fiber.Ctx) error {
 }
 
 func (s *Server) publicRooms(c *fiber.Ctx) error {
-	rooms, err := s.app.PublicRooms(c.UserContext())
+	rooms, err := s.app.PublicRooms(chat.ReadsMayLag(c.UserContext(), currentUser(c).ID))
 	if err != nil {
 		return err
 	}
