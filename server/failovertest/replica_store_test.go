@@ -115,6 +115,30 @@ func TestReplicaStore(t *testing.T) {
 		}); by != "primary" {
 			t.Errorf("a read that says nothing went to the %s, want the primary", by)
 		}
+		st := store.ReplicaStats()
+		t.Logf("replica at rest: lag %.0f ms, %d bytes", st.LagSeconds*1000, st.LagBytes)
+
+		// A cache fill under versions first seen a moment ago reads the
+		// primary; once the replica has passed that moment, a fill under
+		// the same versions (another page size) reads the replica.
+		c := cache.Wrap(store, inmem.NewCache(1<<20, nil), cache.Options{})
+		fill := func(limit int) string {
+			return served(t, store, func() error {
+				msgs, _, err := c.ListMessages(chat.ReadsMayLag(ctx, bob.ID), general.ID, chat.Page{Limit: limit})
+				if err == nil && !slices.Equal(bodies(msgs), []string{"first"}) {
+					err = fmt.Errorf("cached page %q", bodies(msgs))
+				}
+				return err
+			})
+		}
+		if by := fill(10); by != "primary" {
+			t.Errorf("fill under new versions from the %s, want the primary", by)
+		}
+		limit := 11
+		eventually(t, 10*time.Second, "a fill under known versions from the replica", func() bool {
+			limit++
+			return fill(limit) == "replica"
+		})
 	})
 
 	t.Run("PausedReplay", func(t *testing.T) {

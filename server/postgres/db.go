@@ -162,8 +162,8 @@ func (db *DB) Commit() *sqlx.DB { return db.commit }
 // replica is configured.
 func (db *DB) Replica() *sqlx.DB { return db.replica }
 
-// QueryCount is how many statements have reached PostgreSQL through either
-// pool since Open.
+// QueryCount is how many statements have reached PostgreSQL through any
+// pool since Open, the read replica's lag samples included.
 func (db *DB) QueryCount() uint64 { return db.queries.Load() }
 
 // Ping checks that the primary answers. A replica that does not is not a

@@ -24,7 +24,7 @@ const (
 	pruneEvery = time.Second
 )
 
-// walSample is the primary's WAL insert position, read by a query sent at
+// walSample is the primary's WAL write position, read by a query sent at
 // time at: every commit that had finished before at lies at or below lsn.
 type walSample struct {
 	at  time.Time
@@ -32,7 +32,7 @@ type walSample struct {
 }
 
 // lagTracker decides, read by read, whether the read replica is fresh
-// enough. Its poller samples the primary's WAL insert position and then
+// enough. Its poller samples the primary's WAL write position and then
 // the replica's replay position; once the replica has replayed a sample,
 // every commit finished before that sample was taken is visible there. The
 // newest such sample time is the horizon. A read needing every commit
@@ -105,16 +105,20 @@ func (t *lagTracker) sample(parent context.Context) {
 	defer cancel()
 	at := time.Now()
 	var p int64
-	// The insert position, not the write position: with synchronous_commit
-	// off a commit returns before its record is written out.
-	if err := t.primary.GetContext(ctx, &p, `SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), '0/0')::bigint`); err != nil {
+	// The write position: a commit returns once its record is flushed
+	// (Parley relies on synchronous_commit being on for durability
+	// anyway), so it covers every commit that has returned. The insert
+	// position would cover more but can sit a page header past a standby
+	// that has replayed everything, so an idle replica would never look
+	// caught up.
+	if err := t.primary.GetContext(ctx, &p, `SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint`); err != nil {
 		return
 	}
 	var r int64
 	// A read URL that is the primary itself (no recovery) replays nothing
 	// and is always current.
 	err := t.replica.GetContext(ctx, &r, `SELECT pg_wal_lsn_diff(
-		coalesce(pg_last_wal_replay_lsn(), pg_current_wal_insert_lsn()), '0/0')::bigint`)
+		coalesce(pg_last_wal_replay_lsn(), pg_current_wal_lsn()), '0/0')::bigint`)
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if err != nil {
