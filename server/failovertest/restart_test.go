@@ -43,6 +43,16 @@ func sendHTTP(tb testing.TB, c *client, room int64, body, clientID string) strin
 }
 
 func TestPrimaryRestart(t *testing.T) {
+	// Immediate is a crash (clients cut off, WAL replayed at start); fast
+	// ends every session with admin_shutdown first.
+	t.Run("Immediate", func(t *testing.T) { restartUnderSends(t, true) })
+	t.Run("Fast", func(t *testing.T) { restartUnderSends(t, false) })
+}
+
+// restartUnderSends stops a private primary under socket and API sends,
+// starts it again, and checks what the sender was told against what was
+// stored.
+func restartUnderSends(t *testing.T, immediate bool) {
 	pg := testenv.StartPGPrimary(t)
 	dsn := pg.CreateDatabase(t)
 	srv := testenv.RunServer(t, testenv.ServerOptions{Binary: testenv.Parley(t), DatabaseURL: dsn, Env: []string{
@@ -91,12 +101,18 @@ func TestPrimaryRestart(t *testing.T) {
 		t.Fatalf("sends before the stop: socket %s, http %s", w, h)
 	}
 
-	pg.Stop(t, true)
+	pg.Stop(t, immediate)
 	// While it is down: readiness says so, and sends are refused as
 	// unavailable (never acked: the socket's and the API's alike).
+	// It stays down for a couple of seconds at least, sends every 100 ms,
+	// so that the pools meet refused connections more than once.
 	sawNotReady, sawWS, sawHTTP := false, false, false
-	deadline := time.Now().Add(30 * time.Second)
-	for !(sawNotReady && sawHTTP && (sawWS || ws == nil)) {
+	stopped := time.Now()
+	deadline := stopped.Add(30 * time.Second)
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	for !(sawNotReady && sawHTTP && (sawWS || ws == nil)) || time.Since(stopped) < 2*time.Second {
+		<-tick.C
 		if time.Now().After(deadline) {
 			t.Fatalf("while down: not ready %v, socket unavailable %v, http unavailable %v", sawNotReady, sawWS, sawHTTP)
 		}
