@@ -96,6 +96,9 @@ func (a *App) Messages(ctx context.Context, u *chat.User, roomID int64, p chat.P
 	if err != nil {
 		return nil, false, err
 	}
+	// Whatever answers must be at least as new as the room just read,
+	// which callers build their ETags from.
+	ctx = chat.SeenRoom(ctx, room)
 	if p.Forward && p.AfterSeq == 0 && p.BeforeSeq == 0 {
 		return a.firstMessages(ctx, room, p.Limit)
 	}
@@ -142,7 +145,7 @@ func (a *App) EditMessage(ctx context.Context, u *chat.User, roomID, seq int64, 
 	if msg.Deleted {
 		return nil, chat.Errorf(chat.ECONFLICT, "That message was deleted.")
 	}
-	edited, err := a.messages.EditMessage(ctx, roomID, seq, body)
+	edited, err := a.messages.EditMessage(chat.WithActor(ctx, u.ID), roomID, seq, body)
 	if err != nil {
 		return nil, err
 	}
@@ -165,7 +168,7 @@ func (a *App) DeleteMessage(ctx context.Context, u *chat.User, roomID, seq int64
 	if msg.Deleted {
 		return nil
 	}
-	if _, err := a.messages.DeleteMessage(ctx, roomID, seq); err != nil {
+	if _, err := a.messages.DeleteMessage(chat.WithActor(ctx, u.ID), roomID, seq); err != nil {
 		return err
 	}
 	a.notify.MessageDeleted(ctx, roomID, seq)

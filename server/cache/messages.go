@@ -44,14 +44,14 @@ func (s *Stores) ListMessages(ctx context.Context, roomID int64, p chat.Page) ([
 	}
 	var sp spec[page]
 	if p.BeforeSeq > 0 {
-		vs, ok := s.versionsIfUsable(ctx, kind, roomRevKey(roomID))
+		vs, asOf, ok := s.versionsIfUsableAt(ctx, kind, roomRevKey(roomID))
 		if !ok {
 			return s.inner.ListMessages(ctx, roomID, p)
 		}
 		before := p.BeforeSeq
 		sp = spec[page]{
 			kind: kind, key: key(kind, itoa(roomID), token(vs...), "b"+itoa(before), itoa(int64(limit))),
-			ttl: s.ttl.History, load: load,
+			ttl: s.ttl.History, load: load, asOf: asOf,
 			// Seqs have no gaps: a page ending just below before_seq is fixed.
 			keep: func(pg page) bool {
 				n := len(pg.Messages)
@@ -59,13 +59,13 @@ func (s *Stores) ListMessages(ctx context.Context, roomID int64, p chat.Page) ([
 			},
 		}
 	} else {
-		vs, ok := s.versionsIfUsable(ctx, kind, roomSeqKey(roomID), roomRevKey(roomID))
+		vs, asOf, ok := s.versionsIfUsableAt(ctx, kind, roomSeqKey(roomID), roomRevKey(roomID))
 		if !ok {
 			return s.inner.ListMessages(ctx, roomID, p)
 		}
 		sp = spec[page]{
 			kind: kind, key: key(kind, itoa(roomID), token(vs...), "a"+itoa(p.AfterSeq), itoa(int64(limit))),
-			ttl: s.ttl.Page, load: load,
+			ttl: s.ttl.Page, load: load, asOf: asOf,
 		}
 	}
 	pg, err := read(ctx, s, sp)

@@ -26,6 +26,9 @@ type spec[T any] struct {
 	keep func(T) bool
 	// notFound remembers ENOTFOUND answers too.
 	notFound bool
+	// asOf is how new the store's answer must be (versionsAt); zero means
+	// now, which only the primary is sure to be.
+	asOf time.Time
 }
 
 // read answers sp from the cache, or loads it once however many callers
@@ -47,7 +50,7 @@ func read[T any](ctx context.Context, s *Stores, sp spec[T]) (T, error) {
 	}
 	if !ok {
 		ch := s.flights.DoChan(sp.key, func() (any, error) {
-			return s.fill(ctx, sp.kind, sp.key, sp.ttl, sp.notFound, func(ctx context.Context) ([]byte, bool, error) {
+			return s.fill(ctx, sp.kind, sp.key, sp.ttl, sp.notFound, sp.asOf, func(ctx context.Context) ([]byte, bool, error) {
 				v, err := sp.load(ctx)
 				if err != nil {
 					return nil, false, err
@@ -85,10 +88,15 @@ func read[T any](ctx context.Context, s *Stores, sp spec[T]) (T, error) {
 }
 
 // fill runs one shared load. It looks again first: a caller that missed
-// just before another's load finished must not load a second time.
-func (s *Stores) fill(ctx context.Context, kind, key string, ttl time.Duration, notFound bool,
+// just before another's load finished must not load a second time. The
+// load must be as new as asOf (zero: now), whatever the caller would
+// accept for itself, since everybody reads what it stores.
+func (s *Stores) fill(ctx context.Context, kind, key string, ttl time.Duration, notFound bool, asOf time.Time,
 	load func(context.Context) ([]byte, bool, error)) ([]byte, error) {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.loadTimeout)
+	if asOf.IsZero() {
+		asOf = time.Now()
+	}
+	ctx, cancel := context.WithTimeout(chat.FreshAsOf(context.WithoutCancel(ctx), asOf), s.loadTimeout)
 	defer cancel()
 	if b, ok, err := s.get(ctx, key); err == nil && ok {
 		return b, nil

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/parleychat/parley/server/chat"
 )
@@ -56,11 +57,11 @@ func (s *Stores) FindRoom(ctx context.Context, id int64) (*chat.Room, error) {
 // leave only learns the rooms, so it loads without storing.
 func (s *Stores) UserRooms(ctx context.Context, userID int64) ([]chat.Room, error) {
 	const kind = "rooms"
-	vs, ok := s.versionsIfUsable(ctx, kind, userKey(userID), userRoomsKey(userID))
+	vs, asOf, ok := s.versionsIfUsableAt(ctx, kind, userKey(userID), userRoomsKey(userID))
 	if !ok {
 		return s.inner.UserRooms(ctx, userID)
 	}
-	ids, rooms, err := s.userRoomIDs(ctx, userID, key("roomids", itoa(userID), token(vs[0], vs[2])))
+	ids, rooms, err := s.userRoomIDs(ctx, userID, key("roomids", itoa(userID), token(vs[0], vs[2])), asOf)
 	if err != nil || rooms != nil {
 		return rooms, err
 	}
@@ -68,13 +69,14 @@ func (s *Stores) UserRooms(ctx context.Context, userID int64) ([]chat.Room, erro
 	for _, id := range ids {
 		keys = append(keys, roomSeqKey(id), roomRevKey(id))
 	}
-	rvs, ok := s.versions(ctx, keys...)
+	rvs, roomsAsOf, ok := s.versionsAt(ctx, keys...)
 	if !ok {
 		s.m.Bypassed(kind)
 		return s.inner.UserRooms(ctx, userID)
 	}
 	return read(ctx, s, spec[[]chat.Room]{
 		kind: kind, key: key(kind, itoa(userID), token(vs...), hashVersions(rvs)), ttl: s.ttl.Membership,
+		asOf: later(asOf, roomsAsOf),
 		load: func(ctx context.Context) ([]chat.Room, error) { return s.inner.UserRooms(ctx, userID) },
 		// A join or leave between the version read and the load changes the
 		// rooms; that answer belongs to no key read so far.
@@ -85,7 +87,7 @@ func (s *Stores) UserRooms(ctx context.Context, userID int64) ([]chat.Room, erro
 // userRoomIDs returns the ids of the user's rooms cached under idsKey, or,
 // if they are not cached, loads the rooms once for every concurrent caller,
 // caches their ids, and returns the rooms themselves.
-func (s *Stores) userRoomIDs(ctx context.Context, userID int64, idsKey string) ([]int64, []chat.Room, error) {
+func (s *Stores) userRoomIDs(ctx context.Context, userID int64, idsKey string, asOf time.Time) ([]int64, []chat.Room, error) {
 	if v, _, ok := s.local.get(idsKey); ok {
 		return v.([]int64), nil, nil // never changed by the caller
 	}
@@ -97,7 +99,7 @@ func (s *Stores) userRoomIDs(ctx context.Context, userID int64, idsKey string) (
 	}
 	if !ok {
 		ch := s.flights.DoChan(idsKey, func() (any, error) {
-			return s.fill(ctx, "roomids", idsKey, s.ttl.Membership, false, func(ctx context.Context) ([]byte, bool, error) {
+			return s.fill(ctx, "roomids", idsKey, s.ttl.Membership, false, asOf, func(ctx context.Context) ([]byte, bool, error) {
 				rooms, err := s.inner.UserRooms(ctx, userID)
 				if err != nil {
 					return nil, false, err
@@ -162,12 +164,12 @@ func hashVersions(vs []Version) string {
 // to one (a send included: the directory shows last_seq) retire it.
 func (s *Stores) PublicRooms(ctx context.Context) ([]chat.Room, error) {
 	const kind = "public"
-	vs, ok := s.versionsIfUsable(ctx, kind, publicKey)
+	vs, asOf, ok := s.versionsIfUsableAt(ctx, kind, publicKey)
 	if !ok {
 		return s.inner.PublicRooms(ctx)
 	}
 	return read(ctx, s, spec[[]chat.Room]{
-		kind: kind, key: key(kind, token(vs...)), ttl: s.ttl.Public,
+		kind: kind, key: key(kind, token(vs...)), ttl: s.ttl.Public, asOf: asOf,
 		load: s.inner.PublicRooms,
 	})
 }
@@ -268,8 +270,13 @@ func (s *Stores) MarkRead(ctx context.Context, roomID, userID, seq int64) (bool,
 }
 
 // mayHaveCommitted reports whether a failed write may still have changed
-// the store: a domain error is a refusal, anything else (a lost connection
-// after COMMIT) may not be.
+// the store: a domain error is a refusal, but an internal error or an
+// unavailable database (a connection lost after COMMIT was sent) may not
+// be.
 func mayHaveCommitted(err error) bool {
-	return err != nil && chat.ErrorCode(err) == chat.EINTERNAL
+	if err == nil {
+		return false
+	}
+	code := chat.ErrorCode(err)
+	return code == chat.EINTERNAL || code == chat.EUNAVAILABLE
 }

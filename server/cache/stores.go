@@ -25,16 +25,14 @@ type Store interface {
 // keyed by the versions it depends on, so a TTL bounds memory, not
 // staleness; the exceptions are said on each field.
 type TTLs struct {
-	// Public is the public room directory. The store reads it from the read
-	// replica when one is configured, so with a replica it may lag by this.
+	// Public is the public room directory.
 	Public time.Duration
 	// Room is room metadata (FindRoom).
 	Room time.Duration
 	// Membership is a user's membership of a room, their room list and a
 	// room's member list.
 	Membership time.Duration
-	// User is user profiles and user search. Search reads the read replica
-	// when one is configured, so with a replica it may lag by this.
+	// User is user profiles and user search.
 	User time.Duration
 	// Page is the newest page of a room's history and pages after a seq.
 	Page time.Duration
@@ -95,6 +93,7 @@ type Stores struct {
 	m           *Metrics
 	flights     singleflight.Group
 	kinds       roomKinds
+	seen        seenVersions
 	local       *local
 
 	down      atomic.Bool  // the cache failed; reads bypass it until a probe succeeds
@@ -204,14 +203,22 @@ func (s *Stores) fail(parent context.Context, op string, err error) {
 
 // versions reads the epoch and keys; ok is false if the cache failed.
 func (s *Stores) versions(parent context.Context, keys ...string) ([]Version, bool) {
+	vs, _, ok := s.versionsAt(parent, keys...)
+	return vs, ok
+}
+
+// versionsAt is versions that also says how new a store read must be to
+// be cached under them (see seenVersions).
+func (s *Stores) versionsAt(parent context.Context, keys ...string) ([]Version, time.Time, bool) {
 	ctx, cancel := context.WithTimeout(parent, s.timeout)
 	defer cancel()
-	vs, err := s.c.Versions(ctx, s.ttl.Version, append([]string{epochKey}, keys...)...)
+	all := append([]string{epochKey}, keys...)
+	vs, err := s.c.Versions(ctx, s.ttl.Version, all...)
 	if err != nil {
 		s.fail(parent, "versions", err)
-		return nil, false
+		return nil, time.Time{}, false
 	}
-	return vs, true
+	return vs, s.seen.observe(all, vs), true
 }
 
 // bump gives keys fresh versions after a write. A bump that cannot be made

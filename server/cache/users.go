@@ -46,12 +46,12 @@ func (s *Stores) SearchUsers(ctx context.Context, prefix string, limit int) ([]c
 	if len(prefix) > maxSearchPrefix {
 		return s.inner.SearchUsers(ctx, prefix, limit)
 	}
-	vs, ok := s.versionsIfUsable(ctx, kind, usersKey)
+	vs, asOf, ok := s.versionsIfUsableAt(ctx, kind, usersKey)
 	if !ok {
 		return s.inner.SearchUsers(ctx, prefix, limit)
 	}
 	return read(ctx, s, spec[[]chat.User]{
-		kind: kind, key: key(kind, token(vs...), itoa(int64(limit)), prefix), ttl: s.ttl.User,
+		kind: kind, key: key(kind, token(vs...), itoa(int64(limit)), prefix), ttl: s.ttl.User, asOf: asOf,
 		load: func(ctx context.Context) ([]chat.User, error) { return s.inner.SearchUsers(ctx, prefix, limit) },
 	})
 }
@@ -100,13 +100,19 @@ func (s *Stores) DeleteExpiredSessions(ctx context.Context) (int64, error) {
 // versionsIfUsable reads the versions a read depends on, or reports that
 // the read must go to the store (counted as bypassed).
 func (s *Stores) versionsIfUsable(ctx context.Context, kind string, keys ...string) ([]Version, bool) {
+	vs, _, ok := s.versionsIfUsableAt(ctx, kind, keys...)
+	return vs, ok
+}
+
+// versionsIfUsableAt is versionsIfUsable with versionsAt's time.
+func (s *Stores) versionsIfUsableAt(ctx context.Context, kind string, keys ...string) ([]Version, time.Time, bool) {
 	if !s.usable(ctx) {
 		s.m.Bypassed(kind)
-		return nil, false
+		return nil, time.Time{}, false
 	}
-	vs, ok := s.versions(ctx, keys...)
+	vs, asOf, ok := s.versionsAt(ctx, keys...)
 	if !ok {
 		s.m.Bypassed(kind)
 	}
-	return vs, ok
+	return vs, asOf, ok
 }

@@ -42,8 +42,12 @@ type Config struct {
 	DBMaxIdle         int
 	DBConnMaxLifetime time.Duration
 	DBConnMaxIdleTime time.Duration
-	GroupCommitBatch  int
-	GroupCommitters   int
+	// DBReplicaPoll is how often the read replica's replay is sampled;
+	// DBReplicaMaxLag is the lag past which it serves no reads.
+	DBReplicaPoll    time.Duration
+	DBReplicaMaxLag  time.Duration
+	GroupCommitBatch int
+	GroupCommitters  int
 	// CommitQueue bounds the sends waiting for each committer; a send past
 	// it is refused with rate_limited.
 	CommitQueue int
@@ -147,6 +151,8 @@ func Load(getenv func(string) string) (*Config, error) {
 		DBMaxIdle:         r.intIn("PARLEY_DB_MAX_IDLE", postgres.DefaultMaxOpenConns, 0, 1000),
 		DBConnMaxLifetime: r.duration("PARLEY_DB_CONN_MAX_LIFETIME", postgres.DefaultConnMaxLifetime),
 		DBConnMaxIdleTime: r.duration("PARLEY_DB_CONN_MAX_IDLE_TIME", postgres.DefaultConnMaxIdleTime),
+		DBReplicaPoll:     r.duration("PARLEY_DB_REPLICA_POLL", postgres.DefaultReplicaPoll),
+		DBReplicaMaxLag:   r.duration("PARLEY_DB_REPLICA_MAX_LAG", postgres.DefaultReplicaMaxLag),
 		GroupCommitBatch:  r.intIn("PARLEY_GROUP_COMMIT_BATCH", postgres.DefaultMaxBatch, 1, 4096),
 		GroupCommitters:   r.intIn("PARLEY_GROUP_COMMITTERS", postgres.DefaultCommitters, 1, 64),
 		CommitQueue:       r.intIn("PARLEY_COMMIT_QUEUE", postgres.DefaultQueueSize, 1, 1<<20),
@@ -269,6 +275,12 @@ func (c *Config) Validate() error {
 	}
 	if err := c.Overload.validate(); err != nil {
 		return err
+	}
+	if c.DBReplicaPoll < 5*time.Millisecond || c.DBReplicaPoll > 10*time.Second {
+		return fmt.Errorf("PARLEY_DB_REPLICA_POLL: %s must be between 5ms and 10s", c.DBReplicaPoll)
+	}
+	if c.DBReplicaMaxLag < c.DBReplicaPoll || c.DBReplicaMaxLag > time.Hour {
+		return fmt.Errorf("PARLEY_DB_REPLICA_MAX_LAG: %s must be between PARLEY_DB_REPLICA_POLL (%s) and 1h", c.DBReplicaMaxLag, c.DBReplicaPoll)
 	}
 	if c.WSPresenceInterval < 10*time.Millisecond || c.WSPresenceInterval > 10*time.Second {
 		return fmt.Errorf("PARLEY_WS_PRESENCE_INTERVAL: %s must be between 10ms and 10s", c.WSPresenceInterval)

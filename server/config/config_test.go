@@ -33,13 +33,14 @@ func TestLoadValues(t *testing.T) {
 		"PARLEY_TRUSTED_PROXIES": "127.0.0.1,10.0.0.0/8",
 		"PARLEY_DB_MAX_OPEN":     "7",
 		"PARLEY_DB_MAX_IDLE":     "7",
+		"PARLEY_DB_REPLICA_POLL": "50ms",
 		"PARLEY_CACHE":           "off",
 		"PARLEY_LOG_LEVEL":       "debug",
 	}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Addr != "0.0.0.0:9000" || c.DBMaxOpen != 7 || c.Cache || len(c.TrustedProxies) != 2 {
+	if c.Addr != "0.0.0.0:9000" || c.DBMaxOpen != 7 || c.DBReplicaPoll != 50*time.Millisecond || c.DBReplicaMaxLag != 5*time.Second || c.Cache || len(c.TrustedProxies) != 2 {
 		t.Errorf("values %+v", c)
 	}
 	if got := strings.Join(c.AllowedOrigins, " "); got != "https://a.example https://b.example" {
@@ -57,6 +58,8 @@ func TestLoadErrors(t *testing.T) {
 		{"PARLEY_TRUSTED_PROXIES", "nginx"},
 		{"PARLEY_DB_MAX_OPEN", "0"},
 		{"PARLEY_DB_MAX_IDLE", "x"},
+		{"PARLEY_DB_REPLICA_POLL", "1ms"},
+		{"PARLEY_DB_REPLICA_MAX_LAG", "2h"},
 		{"PARLEY_BODY_LIMIT", "-5"},
 		{"PARLEY_WS_PING_INTERVAL", "soon"},
 		{"PARLEY_WS_PONG_TIMEOUT", "1s"},

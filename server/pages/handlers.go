@@ -21,7 +21,7 @@ func (p *Pages) home(c *fiber.Ctx) error {
 	if u == nil {
 		return p.page(c, fiber.StatusOK, "signin", "Sign in", &view{}, "")
 	}
-	rooms, err := p.app.MyRooms(c.UserContext(), u)
+	rooms, err := p.app.MyRooms(chat.ReadsMayLag(c.UserContext(), u.ID), u)
 	if err != nil {
 		return p.errorPage(c, u, err)
 	}
@@ -125,7 +125,7 @@ func (p *Pages) room(c *fiber.Ctx) error {
 }
 
 func (p *Pages) showRoom(c *fiber.Ctx, status int, u *chat.User, room *chat.Room, v *view, etag string) error {
-	msgs, hasMore, err := p.app.Messages(c.UserContext(), u, room.ID, chat.Page{Limit: HistoryLimit})
+	msgs, hasMore, err := p.app.Messages(chat.ReadsMayLag(c.UserContext(), u.ID), u, room.ID, chat.Page{Limit: HistoryLimit})
 	if err != nil {
 		return p.errorPage(c, u, err)
 	}

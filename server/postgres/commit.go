@@ -94,7 +94,7 @@ func (s *Store) commitChecked(reqs []*sendReq) ([]sendResult, error) {
 	defer cancel()
 	tx, err := s.commit.BeginTxx(ctx, nil)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: send: begin: %w", err)
+		return nil, failed("send: begin", err)
 	}
 	defer tx.Rollback()
 
@@ -143,7 +143,7 @@ func (s *Store) commitChecked(reqs []*sendReq) ([]sendResult, error) {
 		}
 	}
 	if err := tx.Commit(); err != nil {
-		return nil, fmt.Errorf("postgres: send: commit: %w", err)
+		return nil, failed("send: commit", err)
 	}
 	s.batches.Add(1)
 	if s.onBatch != nil {
@@ -164,7 +164,7 @@ func (s *Store) insertStmt(ctx context.Context) (*sqlx.Stmt, error) {
 	}
 	stmt, err := s.commit.PreparexContext(ctx, insertFastSQL)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: send: prepare: %w", err)
+		return nil, failed("send: prepare", err)
 	}
 	s.insert = stmt
 	return stmt, nil

@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"fmt"
 	"slices"
 
 	"github.com/jmoiron/sqlx"
@@ -25,18 +24,18 @@ func lockRooms(ctx context.Context, tx *sqlx.Tx, reqs []*sendReq) (map[int64]int
 	rows, err := tx.QueryContext(ctx, `
 		SELECT id, last_seq FROM rooms WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE`, pq.Array(roomIDs))
 	if err != nil {
-		return nil, fmt.Errorf("postgres: send: lock rooms: %w", err)
+		return nil, failed("send: lock rooms", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var id, last int64
 		if err := rows.Scan(&id, &last); err != nil {
-			return nil, fmt.Errorf("postgres: send: scan room: %w", err)
+			return nil, failed("send: scan room", err)
 		}
 		lastSeq[id] = last
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("postgres: send: lock rooms: %w", err)
+		return nil, failed("send: lock rooms", err)
 	}
 	return lastSeq, nil
 }
@@ -70,7 +69,7 @@ func findSent(ctx context.Context, tx *sqlx.Tx, reqs []*sendReq, rooms map[int64
 		JOIN users u ON u.id = m.user_id`,
 		pq.Array(roomIDs), pq.Array(userIDs), pq.Array(clientIDs))
 	if err != nil {
-		return nil, fmt.Errorf("postgres: send: find earlier sends: %w", err)
+		return nil, failed("send: find earlier sends", err)
 	}
 	for i := range msgs {
 		m := &msgs[i]

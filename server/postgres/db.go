@@ -8,6 +8,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -33,6 +34,15 @@ type Options struct {
 	ConnMaxLifetime time.Duration
 	// ConnMaxIdleTime closes connections idle that long. Zero means 5 minutes.
 	ConnMaxIdleTime time.Duration
+	// ReplicaPoll is how often the replica's replay position is sampled
+	// (with the primary's WAL position). Zero means DefaultReplicaPoll.
+	ReplicaPoll time.Duration
+	// ReplicaMaxLag: a replica whose newest replayed sample is older than
+	// this serves no reads until it catches up. Zero means
+	// DefaultReplicaMaxLag.
+	ReplicaMaxLag time.Duration
+	// Logger hears the replica going away and coming back.
+	Logger *slog.Logger
 }
 
 // Defaults of Options.
@@ -49,6 +59,8 @@ type DB struct {
 	commit  *sqlx.DB
 	replica *sqlx.DB
 	queries atomic.Uint64
+	// lag tracks the replica; nil without one.
+	lag *lagTracker
 }
 
 // commitConns is the committer pool's size: the one committer's batch
@@ -62,7 +74,8 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 	if o.URL == "" {
 		return nil, errors.New("postgres: open: empty database URL")
 	}
-	if o.MaxOpenConns < 0 || o.MaxIdleConns < 0 || o.ConnMaxLifetime < 0 || o.ConnMaxIdleTime < 0 {
+	if o.MaxOpenConns < 0 || o.MaxIdleConns < 0 || o.ConnMaxLifetime < 0 || o.ConnMaxIdleTime < 0 ||
+		o.ReplicaPoll < 0 || o.ReplicaMaxLag < 0 {
 		return nil, errors.New("postgres: open: pool settings must not be negative")
 	}
 	db := &DB{}
@@ -90,6 +103,7 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 			return nil, fmt.Errorf("postgres: open replica: %w", err)
 		}
 		db.replica = replica
+		db.lag = newLagTracker(primary, replica, o.ReplicaPoll, o.ReplicaMaxLag, o.Logger)
 	}
 	return db, nil
 }
@@ -148,15 +162,21 @@ func (db *DB) Commit() *sqlx.DB { return db.commit }
 // replica is configured.
 func (db *DB) Replica() *sqlx.DB { return db.replica }
 
-// QueryCount is how many statements have reached PostgreSQL through either
-// pool since Open.
+// QueryCount is how many statements have reached PostgreSQL through any
+// pool since Open, the read replica's lag samples included.
 func (db *DB) QueryCount() uint64 { return db.queries.Load() }
 
-// Ping checks that every pool answers.
+// Ping checks that the primary answers. A replica that does not is not a
+// failure: its reads go to the primary until it is back.
 func (db *DB) Ping(ctx context.Context) error {
 	if err := db.primary.PingContext(ctx); err != nil {
 		return fmt.Errorf("postgres: ping primary: %w", err)
 	}
+	return nil
+}
+
+// PingReplica checks that the read replica answers (nil without one).
+func (db *DB) PingReplica(ctx context.Context) error {
 	if db.replica != db.primary {
 		if err := db.replica.PingContext(ctx); err != nil {
 			return fmt.Errorf("postgres: ping replica: %w", err)
@@ -165,8 +185,11 @@ func (db *DB) Ping(ctx context.Context) error {
 	return nil
 }
 
-// Close closes the pools.
+// Close stops the replica's sampling and closes the pools.
 func (db *DB) Close() error {
+	if db.lag != nil {
+		db.lag.stop()
+	}
 	err := errors.Join(db.primary.Close(), db.commit.Close())
 	if db.replica != db.primary {
 		err = errors.Join(err, db.replica.Close())

@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 
 	"github.com/parleychat/parley/server/chat"
@@ -22,10 +21,11 @@ func directKey(a, b int64) string {
 // room: the unique direct_key makes the loser's insert a no-op, and it then
 // reads the winner's committed room. ENOTFOUND if a user does not exist.
 func (s *Store) DirectRoom(ctx context.Context, userA, userB int64) (*chat.Room, bool, error) {
+	defer s.wrote(ctx, userA, userB)
 	key := directKey(userA, userB)
 	tx, err := s.primary.BeginTxx(ctx, nil)
 	if err != nil {
-		return nil, false, fmt.Errorf("postgres: direct room: begin: %w", err)
+		return nil, false, failed("direct room: begin", err)
 	}
 	defer tx.Rollback()
 	var rooms []chat.Room
@@ -55,7 +55,7 @@ func (s *Store) DirectRoom(ctx context.Context, userA, userB int64) (*chat.Room,
 		return nil, false, wrap(err, "insert direct members", "User not found.")
 	}
 	if err := tx.Commit(); err != nil {
-		return nil, false, fmt.Errorf("postgres: direct room: commit: %w", err)
+		return nil, false, failed("direct room: commit", err)
 	}
 	return &room, true, nil
 }

@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/parleychat/parley/server/chat"
 )
@@ -12,6 +11,7 @@ import (
 // history before they joined is not unread. ENOTFOUND if the room or user
 // does not exist; EINVALID for an unknown role.
 func (s *Store) AddMember(ctx context.Context, roomID, userID int64, role string) (bool, error) {
+	defer s.wrote(ctx, userID)
 	if role != chat.RoleOwner && role != chat.RoleMember {
 		return false, chat.Invalid("role", "Role must be %q or %q.", chat.RoleOwner, chat.RoleMember)
 	}
@@ -23,7 +23,7 @@ func (s *Store) AddMember(ctx context.Context, roomID, userID int64, role string
 		return false, wrap(err, "add member", "Room not found.")
 	}
 	if n, err := res.RowsAffected(); err != nil {
-		return false, fmt.Errorf("postgres: add member: %w", err)
+		return false, failed("add member", err)
 	} else if n == 1 {
 		return true, nil
 	}
@@ -37,13 +37,14 @@ func (s *Store) AddMember(ctx context.Context, roomID, userID int64, role string
 // RemoveMember removes userID from roomID; removed is false if they were
 // not a member.
 func (s *Store) RemoveMember(ctx context.Context, roomID, userID int64) (bool, error) {
+	defer s.wrote(ctx, userID)
 	res, err := s.primary.ExecContext(ctx, `DELETE FROM room_users WHERE room_id = $1 AND user_id = $2`, roomID, userID)
 	if err != nil {
-		return false, fmt.Errorf("postgres: remove member: %w", err)
+		return false, failed("remove member", err)
 	}
 	n, err := res.RowsAffected()
 	if err != nil {
-		return false, fmt.Errorf("postgres: remove member: %w", err)
+		return false, failed("remove member", err)
 	}
 	return n == 1, nil
 }
@@ -52,17 +53,18 @@ func (s *Store) RemoveMember(ctx context.Context, roomID, userID int64) (bool, e
 // the room's last_seq; moved says whether it changed. ENOTFOUND if userID
 // is not a member of roomID.
 func (s *Store) MarkRead(ctx context.Context, roomID, userID, seq int64) (bool, error) {
+	defer s.wrote(ctx, userID)
 	res, err := s.primary.ExecContext(ctx, `
 		UPDATE room_users ru SET read_seq = least($3, r.last_seq)
 		FROM rooms r
 		WHERE ru.room_id = $1 AND ru.user_id = $2 AND r.id = ru.room_id
 		  AND least($3, r.last_seq) > ru.read_seq`, roomID, userID, seq)
 	if err != nil {
-		return false, fmt.Errorf("postgres: mark read: %w", err)
+		return false, failed("mark read", err)
 	}
 	n, err := res.RowsAffected()
 	if err != nil {
-		return false, fmt.Errorf("postgres: mark read: %w", err)
+		return false, failed("mark read", err)
 	}
 	if n == 1 {
 		return true, nil

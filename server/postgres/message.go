@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"fmt"
 	"slices"
 
 	"github.com/parleychat/parley/server/chat"
@@ -15,7 +14,8 @@ const messageColumns = `m.id, m.room_id, m.seq, m.body, m.client_id, m.created_a
 
 // ListMessages returns a page of a room's history in ascending seq order
 // and whether more exist in the page's direction (older for the newest page
-// and BeforeSeq, newer for AfterSeq). Every page is a keyset range on the
+// and BeforeSeq, newer for AfterSeq). It reads the replica only when ctx
+// allows it (chat.ReadsMayLag, chat.FreshAsOf). Every page is a keyset range on the
 // (room_id, seq) index, so a page deep in history costs what the newest
 // does. Limit is clamped to 1..chat.PageMaxLimit; zero means
 // chat.PageDefaultLimit.
@@ -37,24 +37,44 @@ func (s *Store) ListMessages(ctx context.Context, roomID int64, p chat.Page) ([]
 	case limit > chat.PageMaxLimit:
 		limit = chat.PageMaxLimit
 	}
-	var query string
+	var where, order string
 	var cursor int64
 	switch {
 	case p.AfterSeq != 0:
-		query = `WHERE m.room_id = $1 AND m.seq > $2 ORDER BY m.seq ASC LIMIT $3`
+		where, order = `m.seq > $2`, `ORDER BY m.seq ASC LIMIT $3`
 		cursor = p.AfterSeq
 	case p.BeforeSeq != 0:
-		query = `WHERE m.room_id = $1 AND m.seq < $2 ORDER BY m.seq DESC LIMIT $3`
+		where, order = `m.seq < $2`, `ORDER BY m.seq DESC LIMIT $3`
 		cursor = p.BeforeSeq
 	default:
 		// No cursor: every seq is below the maximum.
-		query = `WHERE m.room_id = $1 AND m.seq < $2 ORDER BY m.seq DESC LIMIT $3`
+		where, order = `m.seq < $2`, `ORDER BY m.seq DESC LIMIT $3`
 		cursor = 1<<63 - 1
 	}
 	msgs := []chat.Message{}
+	const head = `SELECT ` + messageColumns + ` FROM messages m JOIN users u ON u.id = m.user_id WHERE m.room_id = $1 AND `
 	// One row more than asked tells whether the direction has more.
-	err := s.primary.SelectContext(ctx, &msgs, `SELECT `+messageColumns+`
-		FROM messages m JOIN users u ON u.id = m.user_id `+query, roomID, cursor, limit+1)
+	r := routed{replicaQuery: head + where + ` ` + order}
+	args := []any{roomID, cursor, limit + 1}
+	r.replicaArgs = args
+	if lastSeq, rev, ok := chat.RoomSeen(ctx, roomID); ok {
+		// The caller has seen the room at (lastSeq, rev): a replica that
+		// has not replayed that far answers nothing (one snapshot for the
+		// guard and the page), and the primary answers instead.
+		r.replicaQuery = head + where + ` AND EXISTS (SELECT 1 FROM rooms r
+			WHERE r.id = $1 AND r.last_seq >= $4 AND r.rev >= $5) ` + order
+		r.replicaArgs = []any{roomID, cursor, limit + 1, lastSeq, rev}
+		r.complete = func() bool { return len(msgs) > 0 || lastSeq == 0 }
+	} else {
+		// Seqs have no gaps and messages are never removed, so a page
+		// before a seq the caller has seen must reach up to it: a replica
+		// that has not replayed that far would leave a hole in the
+		// caller's history.
+		r.complete = func() bool {
+			return p.BeforeSeq <= 1 || (len(msgs) > 0 && msgs[0].Seq == p.BeforeSeq-1)
+		}
+	}
+	err := s.selectChecked(ctx, r, &msgs, head+where+` `+order, args...)
 	if err != nil {
 		return nil, false, wrap(err, "list messages", "Room not found.")
 	}
@@ -144,9 +164,12 @@ type txExecer interface {
 // loads the message and applies change; if change reports a change, the
 // room's rev is bumped in the same transaction.
 func (s *Store) changeMessage(ctx context.Context, roomID, seq int64, change func(txExecer, *chat.Message) (bool, error)) (*chat.Message, error) {
+	// The author and whoever acts (an owner deleting) must see the change.
+	var author int64
+	defer func() { s.wrote(ctx, author) }()
 	tx, err := s.primary.BeginTxx(ctx, nil)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: change message: begin: %w", err)
+		return nil, failed("change message: begin", err)
 	}
 	defer tx.Rollback()
 	var rev int64
@@ -160,6 +183,7 @@ func (s *Store) changeMessage(ctx context.Context, roomID, seq int64, change fun
 	if err != nil {
 		return nil, wrap(err, "find message", "Message not found.")
 	}
+	author = m.User.ID
 	changed, err := change(tx, &m)
 	if err != nil {
 		return nil, wrap(err, "update message", "Message not found.")
@@ -168,10 +192,10 @@ func (s *Store) changeMessage(ctx context.Context, roomID, seq int64, change fun
 		return &m, nil
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE rooms SET rev = rev + 1 WHERE id = $1`, roomID); err != nil {
-		return nil, fmt.Errorf("postgres: bump room rev: %w", err)
+		return nil, failed("bump room rev", err)
 	}
 	if err := tx.Commit(); err != nil {
-		return nil, fmt.Errorf("postgres: change message: commit: %w", err)
+		return nil, failed("change message: commit", err)
 	}
 	return &m, nil
 }

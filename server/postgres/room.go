@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/parleychat/parley/server/chat"
 )
@@ -13,9 +12,10 @@ const roomColumns = `r.id, r.name, r.topic, r.kind, r.owner_id, r.last_seq, r.re
 // CreateRoom stores a room and makes its owner the first member, in one
 // transaction. ENOTFOUND if the owner does not exist.
 func (s *Store) CreateRoom(ctx context.Context, ownerID int64, name, topic, kind string) (*chat.Room, error) {
+	defer s.wrote(ctx, ownerID)
 	tx, err := s.primary.BeginTxx(ctx, nil)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: create room: begin: %w", err)
+		return nil, failed("create room: begin", err)
 	}
 	defer tx.Rollback()
 	var room chat.Room
@@ -32,7 +32,7 @@ func (s *Store) CreateRoom(ctx context.Context, ownerID int64, name, topic, kind
 		return nil, wrap(err, "insert room owner", "User not found.")
 	}
 	if err := tx.Commit(); err != nil {
-		return nil, fmt.Errorf("postgres: create room: commit: %w", err)
+		return nil, failed("create room: commit", err)
 	}
 	return &room, nil
 }
@@ -48,10 +48,11 @@ func (s *Store) FindRoom(ctx context.Context, id int64) (*chat.Room, error) {
 }
 
 // UserRooms lists the rooms userID belongs to, ordered by id, with Unread
-// set to last_seq - read_seq (never negative).
+// set to last_seq - read_seq (never negative). It reads the replica only
+// when ctx allows it and the replica has userID's own writes.
 func (s *Store) UserRooms(ctx context.Context, userID int64) ([]chat.Room, error) {
 	rooms := []chat.Room{}
-	err := s.primary.SelectContext(ctx, &rooms, `
+	err := s.selectRouted(ctx, false, []int64{userID}, &rooms, `
 		SELECT `+roomColumns+`, greatest(r.last_seq - ru.read_seq, 0) AS unread
 		FROM room_users ru JOIN rooms r ON r.id = ru.room_id
 		WHERE ru.user_id = $1
@@ -62,11 +63,12 @@ func (s *Store) UserRooms(ctx context.Context, userID int64) ([]chat.Room, error
 	return rooms, nil
 }
 
-// PublicRooms lists every public room ordered by name. It reads the
-// replica: a room created a moment ago may be missing.
+// PublicRooms lists every public room ordered by name. It may read the
+// replica: a room created a moment ago may be missing, except for its
+// creator when ctx names them (chat.ReadsMayLag).
 func (s *Store) PublicRooms(ctx context.Context) ([]chat.Room, error) {
 	rooms := []chat.Room{}
-	err := s.replica.SelectContext(ctx, &rooms, `
+	err := s.selectRouted(ctx, true, nil, &rooms, `
 		SELECT `+roomColumns+` FROM rooms r WHERE r.kind = 'public' ORDER BY r.name, r.id`)
 	if err != nil {
 		return nil, wrap(err, "list public rooms", "Room not found.")

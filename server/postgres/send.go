@@ -125,6 +125,8 @@ func (s *Store) commitBatch(batch []*sendReq) {
 		return
 	}
 	results, err := s.commitGroup(live)
+	// Before anyone is answered: a sender's next read must see the send.
+	s.wroteSends(live)
 	if err == nil {
 		for i, req := range live {
 			chat.ObserveStage(req.ctx, chat.StageCommit, start)
@@ -144,10 +146,24 @@ func (s *Store) commitBatch(batch []*sendReq) {
 			continue
 		}
 		one, err := s.commitGroup([]*sendReq{req})
+		s.wroteSends([]*sendReq{req})
 		if err != nil {
 			req.done <- sendResult{err: err}
 			continue
 		}
 		req.done <- one[0]
 	}
+}
+
+// wroteSends records the senders of a batch that was just committed (or
+// may have been) for the read replica's routing.
+func (s *Store) wroteSends(reqs []*sendReq) {
+	if s.lag == nil {
+		return
+	}
+	users := make([]int64, len(reqs))
+	for i, r := range reqs {
+		users[i] = r.msg.UserID
+	}
+	s.lag.wrote(users...)
 }

@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/parleychat/parley/server/chat"
@@ -39,7 +38,7 @@ func (s *Store) FindSession(ctx context.Context, tokenHash []byte) (*chat.SignIn
 func (s *Store) DeleteSession(ctx context.Context, tokenHash []byte) (int64, error) {
 	var ids []int64
 	if err := s.primary.SelectContext(ctx, &ids, `DELETE FROM sessions WHERE token_hash = $1 RETURNING user_id`, tokenHash); err != nil {
-		return 0, fmt.Errorf("postgres: delete session: %w", err)
+		return 0, failed("delete session", err)
 	}
 	if len(ids) == 0 {
 		return 0, nil
@@ -52,11 +51,11 @@ func (s *Store) DeleteSession(ctx context.Context, tokenHash []byte) (int64, err
 func (s *Store) DeleteExpiredSessions(ctx context.Context) (int64, error) {
 	res, err := s.primary.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at <= now()`)
 	if err != nil {
-		return 0, fmt.Errorf("postgres: delete expired sessions: %w", err)
+		return 0, failed("delete expired sessions", err)
 	}
 	n, err := res.RowsAffected()
 	if err != nil {
-		return 0, fmt.Errorf("postgres: delete expired sessions: %w", err)
+		return 0, failed("delete expired sessions", err)
 	}
 	return n, nil
 }

@@ -69,6 +69,10 @@ type Store struct {
 	stmtMu sync.Mutex
 	insert *sqlx.Stmt
 
+	// lag decides which reads the replica may answer; nil without one.
+	lag                                   *lagTracker
+	replicaReads, primaryReads, fallbacks atomic.Uint64
+
 	batches atomic.Uint64
 	sends   atomic.Uint64
 	refused atomic.Uint64
@@ -103,6 +107,7 @@ func NewStore(db *DB, o StoreOptions) *Store {
 		primary:  db.Primary(),
 		replica:  db.Replica(),
 		commit:   db.Commit(),
+		lag:      db.lag,
 		maxBatch: o.MaxBatch,
 		timeout:  o.CommitTimeout,
 		onBatch:  o.OnBatch,

@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"github.com/parleychat/parley/server/chat"
@@ -26,11 +25,11 @@ func (s *Store) CreateUser(ctx context.Context, username, displayName, passwordH
 	key := chat.FoldName(displayName)
 	tx, err := s.primary.BeginTxx(ctx, nil)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: create user: begin: %w", err)
+		return nil, failed("create user: begin", err)
 	}
 	defer tx.Rollback()
 	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, userNamesLockKey); err != nil {
-		return nil, fmt.Errorf("postgres: create user: lock: %w", err)
+		return nil, failed("create user: lock", err)
 	}
 	var clash struct {
 		Display  bool `db:"display"`
@@ -40,7 +39,7 @@ func (s *Store) CreateUser(ctx context.Context, username, displayName, passwordH
 		SELECT EXISTS (SELECT 1 FROM users WHERE username = $2 AND username <> $1) AS display,
 		       EXISTS (SELECT 1 FROM users WHERE display_key = $1 OR username = $1) AS username`, username, key)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: create user: check names: %w", err)
+		return nil, failed("create user: check names", err)
 	}
 	switch {
 	case clash.Username:
@@ -57,7 +56,7 @@ func (s *Store) CreateUser(ctx context.Context, username, displayName, passwordH
 		return nil, wrap(err, "insert user", "User not found.")
 	}
 	if err := tx.Commit(); err != nil {
-		return nil, fmt.Errorf("postgres: create user: commit: %w", err)
+		return nil, failed("create user: commit", err)
 	}
 	return &u, nil
 }
@@ -90,13 +89,14 @@ func (s *Store) FindUser(ctx context.Context, id int64) (*chat.User, error) {
 
 // SearchUsers returns up to limit users (at most chat.UserSearchLimit)
 // whose username starts with prefix in any case, ordered by username. It
-// reads the replica: a user registered a moment ago may be missing.
+// reads the replica unless ctx asks for more: a user registered a moment
+// ago may be missing.
 func (s *Store) SearchUsers(ctx context.Context, prefix string, limit int) ([]chat.User, error) {
 	if limit <= 0 || limit > chat.UserSearchLimit {
 		limit = chat.UserSearchLimit
 	}
 	users := []chat.User{}
-	err := s.replica.SelectContext(ctx, &users, `
+	err := s.selectRouted(ctx, true, nil, &users, `
 		SELECT id, username, display_name FROM users
 		WHERE username LIKE $1 || '%'
 		ORDER BY username LIMIT $2`, likeEscape(chat.NormalizeUsername(prefix)), limit)

@@ -62,7 +62,7 @@ func (s *Server) listMessages(c *fiber.Ctx) error {
 	if s.notModified(c, etag) {
 		return nil
 	}
-	msgs, more, err := s.app.Messages(c.UserContext(), u, id, p)
+	msgs, more, err := s.app.Messages(chat.ReadsMayLag(c.UserContext(), u.ID), u, id, p)
 	if err != nil {
 		return err
 	}

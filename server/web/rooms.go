@@ -14,7 +14,10 @@ type roomAnswer struct {
 }
 
 func (s *Server) myRooms(c *fiber.Ctx) error {
-	rooms, err := s.app.MyRooms(c.UserContext(), currentUser(c))
+	u := currentUser(c)
+	// A person's room list may come from the read replica, never one
+	// missing their own joins, leaves and sends.
+	rooms, err := s.app.MyRooms(chat.ReadsMayLag(c.UserContext(), u.ID), u)
 	if err != nil {
 		return err
 	}
@@ -22,7 +25,7 @@ func (s *Server) myRooms(c *fiber.Ctx) error {
 }
 
 func (s *Server) publicRooms(c *fiber.Ctx) error {
-	rooms, err := s.app.PublicRooms(c.UserContext())
+	rooms, err := s.app.PublicRooms(chat.ReadsMayLag(c.UserContext(), currentUser(c).ID))
 	if err != nil {
 		return err
 	}

@@ -65,6 +65,9 @@ func wire(ctx context.Context, cfg *config.Config, log *slog.Logger) (_ *server,
 		MaxIdleConns:    cfg.DBMaxIdle,
 		ConnMaxLifetime: cfg.DBConnMaxLifetime,
 		ConnMaxIdleTime: cfg.DBConnMaxIdleTime,
+		ReplicaPoll:     cfg.DBReplicaPoll,
+		ReplicaMaxLag:   cfg.DBReplicaMaxLag,
+		Logger:          log,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
@@ -88,6 +91,11 @@ func wire(ctx context.Context, cfg *config.Config, log *slog.Logger) (_ *server,
 
 	stores := storeSet{users: store, sessions: store, rooms: store, messages: store}
 	checks := []web.Check{{Name: "postgres", Critical: true, Probe: db.Ping}}
+	registerReadMetrics(reg, store, cfg.DatabaseReadURL != "")
+	if cfg.DatabaseReadURL != "" {
+		// Its reads go to the primary while it is away: degraded, not down.
+		checks = append(checks, web.Check{Name: "replica", Probe: db.PingReplica})
+	}
 
 	client, tracker, err := newValkeyClient(cfg)
 	if err != nil {
