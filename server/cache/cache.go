@@ -26,11 +26,10 @@ type Version uint64
 //
 // Values: Get may answer from a replica-local copy that the shared store
 // invalidates asynchronously, so a value must never change under its key:
-// callers put the versions a value depends on into its key. Version keys
-// may be answered from a replica-local copy too, until the shared store's
-// invalidation of them arrives: a Bump that has returned is seen at once by
-// the replica that made it, and by the others one invalidation later (or
-// at once after Stale). Version keys and value keys must not overlap.
+// callers put the versions a value depends on into its key. Version keys are
+// the opposite: Versions always reads the shared store, so a Bump that has
+// returned on one replica is seen by every replica's next Versions call.
+// Version keys and value keys must not overlap.
 type Cache interface {
 	// Get returns the value stored under key; ok is false if there is none.
 	// The returned slice must not be modified.
@@ -39,17 +38,12 @@ type Cache interface {
 	Set(ctx context.Context, key string, value []byte, ttl time.Duration) error
 	// Delete removes keys; removing a missing key is not an error.
 	Delete(ctx context.Context, keys ...string) error
-	// Versions returns the version of each key: the shared store's, or a
-	// local copy the shared store has not invalidated yet. A missing key is given a fresh version (kept for ttl) atomically,
+	// Versions returns the current version of each key, read from the shared
+	// store. A missing key is given a fresh version (kept for ttl) atomically,
 	// so concurrent callers on every replica agree on it.
 	Versions(ctx context.Context, ttl time.Duration, keys ...string) ([]Version, error)
-	// Bump gives each key a fresh version, kept for ttl; this replica's
-	// next Versions call sees it.
+	// Bump gives each key a fresh version, kept for ttl.
 	Bump(ctx context.Context, ttl time.Duration, keys ...string) error
-	// Stale makes this replica's next Versions call read keys from the
-	// shared store: the caller has learnt that they changed by a path that
-	// may be faster than the invalidation.
-	Stale(keys ...string)
 	// Check reports whether the shared store answers.
 	Check(ctx context.Context) error
 }

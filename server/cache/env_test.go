@@ -5,13 +5,9 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
-	"strconv"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/valkey-io/valkey-go"
 
 	"github.com/parleychat/parley/server/cache"
 	"github.com/parleychat/parley/server/chat"
@@ -27,29 +23,6 @@ type env struct {
 	db    *postgres.DB
 	inner *postgres.Store
 	a, b  *cache.Stores
-	// For the valkey cache: each replica's Cache and invalidation tracker.
-	ca, cb *valkeystore.Cache
-	ta, tb *valkeystore.Tracker
-	prefix string
-}
-
-// trackedCache is a replica's Valkey cache as the server wires it: a
-// client-side-caching client whose invalidations feed a tracker, so that
-// versions are answered from memory until invalidated.
-func trackedCache(tb testing.TB, addr, prefix string, m *cache.Metrics) (*valkeystore.Cache, *valkeystore.Tracker) {
-	tb.Helper()
-	tr := valkeystore.NewTracker()
-	c, err := valkey.NewClient(valkey.ClientOption{
-		InitAddress:       []string{addr},
-		ConnWriteTimeout:  2 * time.Second,
-		CacheSizeEachConn: 8 << 20,
-		OnInvalidations:   tr.Handle,
-	})
-	if err != nil {
-		tb.Fatalf("connect to valkey at %s: %v", addr, err)
-	}
-	tb.Cleanup(c.Close)
-	return valkeystore.NewCache(c, valkeystore.CacheOptions{Prefix: prefix, Metrics: m, Tracker: tr}), tr
 }
 
 // caches are the implementations every Stores test runs against.
@@ -89,10 +62,9 @@ func wrapEnv(tb testing.TB, e *env, impl, redisAddr string, opts cache.Options) 
 		e.a, e.b = cache.Wrap(inner, c, opts), cache.Wrap(inner, c, opts)
 	case "valkey":
 		prefix := testenv.Prefix(tb, redisAddr)
-		ca, ta := trackedCache(tb, redisAddr, prefix, opts.Metrics)
-		cb, tb2 := trackedCache(tb, redisAddr, prefix, opts.Metrics)
+		ca := valkeystore.NewCache(testenv.NewClient(tb, redisAddr), valkeystore.CacheOptions{Prefix: prefix, Metrics: opts.Metrics})
+		cb := valkeystore.NewCache(testenv.NewClient(tb, redisAddr), valkeystore.CacheOptions{Prefix: prefix, Metrics: opts.Metrics})
 		e.a, e.b = cache.Wrap(inner, ca, opts), cache.Wrap(inner, cb, opts)
-		e.ca, e.cb, e.ta, e.tb, e.prefix = ca, cb, ta, tb2, prefix
 	default:
 		tb.Fatalf("unknown cache %q", impl)
 	}
@@ -176,46 +148,3 @@ func noErr(tb testing.TB, errs ...error) {
 }
 
 func bg() context.Context { return context.Background() }
-
-// invalidationBound is how long a test lets an invalidation take to reach
-// the other replica; it arrives in well under a millisecond, the rest is
-// slack for a busy machine.
-const invalidationBound = 2 * time.Second
-
-// eventually polls read until its two results encode to the same JSON,
-// failing the test if they still differ after invalidationBound.
-func eventually(tb testing.TB, what string, read func() (got, want any)) {
-	tb.Helper()
-	deadline := time.Now().Add(invalidationBound)
-	for {
-		got, want := read()
-		g, _ := json.Marshal(got)
-		w, _ := json.Marshal(want)
-		if string(g) == string(w) {
-			return
-		}
-		if time.Now().After(deadline) {
-			tb.Fatalf("%s after %v:\n got %s\nwant %s", what, invalidationBound, g, w)
-		}
-		time.Sleep(time.Millisecond)
-	}
-}
-
-func jsonOf(v any) string {
-	b, _ := json.Marshal(v)
-	return string(b)
-}
-
-// infoInt reads one integer field of an INFO reply.
-func infoInt(tb testing.TB, info, field string) int64 {
-	tb.Helper()
-	for _, line := range strings.Split(info, "\n") {
-		if v, ok := strings.CutPrefix(strings.TrimSpace(line), field+":"); ok {
-			n, err := strconv.ParseInt(v, 10, 64)
-			noErr(tb, err)
-			return n
-		}
-	}
-	tb.Fatalf("INFO has no %s", field)
-	return 0
-}

@@ -154,23 +154,3 @@ func (s *Stores) CommittedMessages(ctx context.Context, roomID, afterSeq, upToSe
 func (s *Stores) FindSent(ctx context.Context, roomID, userID int64, clientID string) (*chat.Message, error) {
 	return s.inner.FindSent(ctx, roomID, userID, clientID)
 }
-
-// RoomChanged tells this replica that a message (sent) or another change
-// to the room's history (an edit, a delete) was committed elsewhere, as
-// the broker reports it. Its next read of the room then asks the shared
-// cache itself rather than trusting a copy whose invalidation may still be
-// on its way, so that no answer given after the event reached this
-// replica's sockets predates it.
-func (s *Stores) RoomChanged(roomID int64, sent bool) {
-	if sent {
-		s.c.Stale(roomSeqKey(roomID))
-	} else {
-		s.c.Stale(roomRevKey(roomID))
-	}
-}
-
-// MembershipChanged tells this replica that the user joined or left a room
-// elsewhere, as the broker reports it; see RoomChanged.
-func (s *Stores) MembershipChanged(userID int64) {
-	s.c.Stale(userKey(userID), userRoomsKey(userID))
-}

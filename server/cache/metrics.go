@@ -24,7 +24,6 @@ type Metrics struct {
 	bypassed    *prometheus.CounterVec
 	notModified *prometheus.CounterVec
 	up          prometheus.Gauge
-	invalidated prometheus.Histogram
 }
 
 // NewMetrics creates the cache metrics and registers them with reg (nil
@@ -56,15 +55,10 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Name: "parley_cache_up",
 			Help: "1 while the shared cache answers, 0 during an outage.",
 		}),
-		invalidated: prometheus.NewHistogram(prometheus.HistogramOpts{
-			Name:    "parley_cache_invalidation_seconds",
-			Help:    "Time from a version write on another replica to its invalidation reaching this one (wall clocks), measured by the probe key.",
-			Buckets: []float64{.00005, .0001, .00025, .0005, .001, .0025, .005, .01, .025, .05, .1, .25, 1},
-		}),
 	}
 	m.up.Set(1)
 	if reg != nil {
-		reg.MustRegister(m.requests, m.loads, m.errors, m.bypassed, m.notModified, m.up, m.invalidated)
+		reg.MustRegister(m.requests, m.loads, m.errors, m.bypassed, m.notModified, m.up)
 	}
 	return m
 }
@@ -80,27 +74,6 @@ func (m *Metrics) Hit(level, kind string) {
 func (m *Metrics) Miss(level, kind string) {
 	if m != nil {
 		m.requests.WithLabelValues(level, kind, "miss").Inc()
-	}
-}
-
-// Hits counts n lookups answered at level.
-func (m *Metrics) Hits(level, kind string, n int) {
-	if m != nil && n > 0 {
-		m.requests.WithLabelValues(level, kind, "hit").Add(float64(n))
-	}
-}
-
-// Misses counts n lookups that level could not answer.
-func (m *Metrics) Misses(level, kind string, n int) {
-	if m != nil && n > 0 {
-		m.requests.WithLabelValues(level, kind, "miss").Add(float64(n))
-	}
-}
-
-// Invalidated records how long an invalidation took to arrive.
-func (m *Metrics) Invalidated(d time.Duration) {
-	if m != nil {
-		m.invalidated.Observe(d.Seconds())
 	}
 }
 

@@ -94,7 +94,3 @@ func hasVersion(e cacheEntry) bool { return e.version != 0 }
 
 // size approximates the memory an entry holds, overhead included.
 func size(key string, value []byte) int { return len(key) + len(value) + 96 }
-
-// Stale does nothing: versions live in this process, so every read sees
-// every bump at once.
-func (c *Cache) Stale(...string) {}

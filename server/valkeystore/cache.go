@@ -24,28 +24,19 @@ type CacheOptions struct {
 	LocalTTL time.Duration
 	// Metrics counts hits, misses and L2 round trips; nil counts nothing.
 	Metrics *cache.Metrics
-	// Tracker, installed as the client's OnInvalidations, lets version keys
-	// be answered from this replica's memory until Valkey invalidates them.
-	// Without it every version read asks Valkey.
-	Tracker *Tracker
 }
 
 // Cache is the cache.Cache shared by Parley's replicas: Valkey holds every
 // value (L2) and valkey-go's server-assisted client-side caching (RESP3 with
-// CLIENT TRACKING) keeps the hot ones in each replica's memory (L1).
-//
-// With a Tracker, version keys are answered from memory too, until Valkey's
-// invalidation of them arrives: a bump on another replica is seen one
-// pub/sub hop later, the same hop that carries the change to this
-// replica's sockets. This replica's own bumps are seen at once, and Stale
-// closes the gap for a change learnt of by another path.
+// CLIENT TRACKING) keeps the hot ones in each replica's memory (L1). Version
+// keys are always read from Valkey itself, never from L1: tracking
+// invalidations travel asynchronously, so only a fresh read can promise
+// that a bump another replica has finished is seen.
 type Cache struct {
 	client   valkey.Client
 	prefix   string
 	localTTL time.Duration
 	metrics  *cache.Metrics
-	tracker  *Tracker
-	table    *versionTable
 }
 
 var _ cache.Cache = (*Cache)(nil)
@@ -57,11 +48,7 @@ func NewCache(client valkey.Client, o CacheOptions) *Cache {
 	if o.LocalTTL <= 0 {
 		o.LocalTTL = DefaultLocalTTL
 	}
-	c := &Cache{client: client, prefix: o.Prefix, localTTL: o.LocalTTL, metrics: o.Metrics, tracker: o.Tracker}
-	if c.tracker != nil {
-		c.table = newVersionTable()
-	}
-	return c
+	return &Cache{client: client, prefix: o.Prefix, localTTL: o.LocalTTL, metrics: o.Metrics}
 }
 
 // Get answers from L1 when it holds the key, else from Valkey. An absence
@@ -136,10 +123,9 @@ func (c *Cache) Delete(ctx context.Context, keys ...string) error {
 	return nil
 }
 
-// readVersions reads every key from Valkey in one pipelined round trip;
-// missing keys are created with SET NX GET, so when replicas race the first
-// one's wins.
-func (c *Cache) readVersions(ctx context.Context, ttl time.Duration, keys ...string) ([]cache.Version, error) {
+// Versions reads every key in one pipelined round trip; missing keys are
+// created with SET NX GET, so when replicas race the first one's wins.
+func (c *Cache) Versions(ctx context.Context, ttl time.Duration, keys ...string) ([]cache.Version, error) {
 	out := make([]cache.Version, len(keys))
 	if len(keys) == 0 {
 		return out, nil
@@ -150,30 +136,22 @@ func (c *Cache) readVersions(ctx context.Context, ttl time.Duration, keys ...str
 	for i, k := range keys {
 		cmds[i] = c.client.B().Get().Key(c.prefix + k).Build()
 	}
+	var missing []int
 	for i, r := range c.client.DoMulti(ctx, cmds...) {
 		v, err := parseVersion(r)
 		if err != nil {
 			c.metrics.Error("versions")
 			return nil, fmt.Errorf("valkeystore: cache read version %s: %w", keys[i], err)
 		}
-		out[i] = v
-	}
-	return out, c.createMissing(ctx, ttl, keys, out)
-}
-
-// createMissing gives each key whose version is 0 in out a fresh one with
-// SET NX GET, taking another replica's instead if it was first.
-func (c *Cache) createMissing(ctx context.Context, ttl time.Duration, keys []string, out []cache.Version) error {
-	var missing []int
-	for i, v := range out {
 		if v == 0 {
 			missing = append(missing, i)
 		}
+		out[i] = v
 	}
 	if len(missing) == 0 {
-		return nil
+		return out, nil
 	}
-	cmds := make(valkey.Commands, 0, len(missing))
+	cmds = cmds[:0]
 	for _, i := range missing {
 		out[i] = cache.NewVersion()
 		cmds = append(cmds, c.client.B().Set().Key(c.prefix+keys[i]).
@@ -183,21 +161,24 @@ func (c *Cache) createMissing(ctx context.Context, ttl time.Duration, keys []str
 		v, err := parseVersion(r)
 		if err != nil {
 			c.metrics.Error("versions")
-			return fmt.Errorf("valkeystore: cache create version %s: %w", keys[missing[j]], err)
+			return nil, fmt.Errorf("valkeystore: cache create version %s: %w", keys[missing[j]], err)
 		}
 		if v != 0 { // another caller created it first
 			out[missing[j]] = v
 		}
 	}
-	return nil
+	return out, nil
 }
 
-// setVersions sets every key to the matching version in one pipelined
-// round trip.
-func (c *Cache) setVersions(ctx context.Context, ttl time.Duration, keys []string, vs []cache.Version) error {
+// Bump sets every key to a fresh version in one pipelined round trip.
+func (c *Cache) Bump(ctx context.Context, ttl time.Duration, keys ...string) error {
+	if len(keys) == 0 {
+		return nil
+	}
 	cmds := make(valkey.Commands, len(keys))
 	for i, k := range keys {
-		cmds[i] = c.client.B().Set().Key(c.prefix + k).Value(strconv.FormatUint(uint64(vs[i]), 10)).Px(ttl).Build()
+		v := strconv.FormatUint(uint64(cache.NewVersion()), 10)
+		cmds[i] = c.client.B().Set().Key(c.prefix + k).Value(v).Px(ttl).Build()
 	}
 	for i, r := range c.client.DoMulti(ctx, cmds...) {
 		if err := r.Error(); err != nil {

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"context"
 	"log/slog"
-	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/valkey-io/valkey-go"
@@ -17,18 +15,12 @@ import (
 
 // wireCache wraps the store in the caches: Valkey (with client-side caching
 // as L1) when configured, else in process. It returns the wrapped store, its
-// readiness check and the 304 counter for the web layer. With Valkey it
-// also starts the invalidation probe.
-func wireCache(s *server, cfg *config.Config, log *slog.Logger, reg prometheus.Registerer, client valkey.Client,
-	tracker *valkeystore.Tracker, inner cache.Store) (*cache.Stores, web.Check, func(string)) {
+// readiness check and the 304 counter for the web layer.
+func wireCache(cfg *config.Config, log *slog.Logger, reg prometheus.Registerer, client valkey.Client, inner cache.Store) (*cache.Stores, web.Check, func(string)) {
 	m := cache.NewMetrics(reg)
 	var c cache.Cache
 	if client != nil {
-		vc := valkeystore.NewCache(client, valkeystore.CacheOptions{Prefix: cfg.KeyPrefix + "c:", Metrics: m, Tracker: tracker})
-		s.background = append(s.background, func(ctx context.Context) error {
-			return vc.RunProbe(ctx, invalidationProbeInterval)
-		})
-		c = vc
+		c = valkeystore.NewCache(client, valkeystore.CacheOptions{Prefix: cfg.KeyPrefix + "c:", Metrics: m})
 	} else {
 		c = inmem.NewCache(cfg.CacheMemoryBytes, m)
 	}
@@ -51,10 +43,6 @@ func wireCache(s *server, cfg *config.Config, log *slog.Logger, reg prometheus.R
 	check := web.Check{Name: "cache", Critical: cfg.CacheStrict, Probe: stores.Check}
 	return stores, check, m.NotModified
 }
-
-// invalidationProbeInterval is how often each replica writes the probe key
-// whose invalidations parley_cache_invalidation_seconds times.
-const invalidationProbeInterval = time.Second
 
 // localBytes turns the configuration's "0 means none" into the cache's
 // negative value, since the cache reads zero as "the default".

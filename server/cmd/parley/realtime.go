@@ -8,7 +8,6 @@ import (
 	"github.com/valkey-io/valkey-go"
 
 	"github.com/parleychat/parley/server/app"
-	"github.com/parleychat/parley/server/cache"
 	"github.com/parleychat/parley/server/config"
 	"github.com/parleychat/parley/server/hub"
 	"github.com/parleychat/parley/server/inmem"
@@ -19,17 +18,11 @@ import (
 // wireRealtime builds the hub over the in-process broker, or over Valkey
 // when it is configured, and returns the function that attaches it to the
 // app: the hub needs the app to serve sockets, the app the hub to notify.
-// cached, if set, hears of every change received from other replicas
-// before the hub delivers it (see watchedBroker).
-func wireRealtime(s *server, cfg *config.Config, log *slog.Logger, reg prometheus.Registerer, client valkey.Client,
-	cached *cache.Stores) (func(*app.App) fiber.Handler, web.Check) {
+func wireRealtime(s *server, cfg *config.Config, log *slog.Logger, reg prometheus.Registerer, client valkey.Client) (func(*app.App) fiber.Handler, web.Check) {
 	var broker hub.Broker
 	var presence hub.Presence
 	if client != nil {
 		broker = valkeystore.NewBroker(client, cfg.KeyPrefix, log)
-		if cached != nil {
-			broker = watchedBroker{Broker: broker, stores: cached}
-		}
 		presence = valkeystore.NewPresence(client, cfg.KeyPrefix, 0, log)
 	} else {
 		broker = inmem.NewBroker()

@@ -12,7 +12,6 @@ import (
 
 	"github.com/parleychat/parley/server/admission"
 	"github.com/parleychat/parley/server/app"
-	"github.com/parleychat/parley/server/cache"
 	"github.com/parleychat/parley/server/config"
 	"github.com/parleychat/parley/server/inmem"
 	"github.com/parleychat/parley/server/monitor"
@@ -97,7 +96,7 @@ func wire(ctx context.Context, cfg *config.Config, log *slog.Logger) (_ *server,
 		checks = append(checks, web.Check{Name: "replica", Probe: db.PingReplica})
 	}
 
-	client, tracker, err := newValkeyClient(cfg)
+	client, err := newValkeyClient(cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -108,17 +107,15 @@ func wire(ctx context.Context, cfg *config.Config, log *slog.Logger) (_ *server,
 		limiter = valkeystore.NewLimiter(client, cfg.KeyPrefix)
 		backoff = valkeystore.NewBackoff(client, cfg.KeyPrefix)
 	}
+	attachRealtime, brokerCheck := wireRealtime(s, cfg, log, reg, client)
+	checks = append(checks, brokerCheck)
 	var countNotModified func(route string)
-	var cachedStores *cache.Stores
 	if cfg.Cache {
-		cached, check, counter := wireCache(s, cfg, log, reg, client, tracker, store)
+		cached, check, counter := wireCache(cfg, log, reg, client, store)
 		stores = storeSet{users: cached, sessions: cached, rooms: cached, messages: cached}
 		checks = append(checks, check)
 		countNotModified = counter
-		cachedStores = cached
 	}
-	attachRealtime, brokerCheck := wireRealtime(s, cfg, log, reg, client, cachedStores)
-	checks = append(checks, brokerCheck)
 
 	appOptions := app.Options{
 		Users:      stores.users,
