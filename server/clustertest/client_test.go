@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"testing"
+	"time"
 )
 
 // The contract's JSON, as an outside client sees it.
@@ -56,24 +58,42 @@ func (a *apiClient) call(tb testing.TB, method, path string, body, out any) *htt
 		}
 		rd = bytes.NewReader(b)
 	}
-	req, err := http.NewRequest(method, a.base+path, rd)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if a.token != "" {
-		req.Header.Set("Authorization", "Bearer "+a.token)
-	}
-	resp, err := a.http.Do(req)
-	if err != nil {
-		tb.Fatalf("%s: %s %s: %v", a.name, method, path, err)
-	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(resp.Body)
-	if err != nil {
-		tb.Fatalf("%s: %s %s: read: %v", a.name, method, path, err)
+	var raw []byte
+	var resp *http.Response
+	// A GET answered 503 is asked again after its Retry-After, as a
+	// client does: during a failover nginx may have no replica to offer
+	// for a moment. Nothing else is retried.
+	for attempt := 0; ; attempt++ {
+		if rd != nil {
+			_, _ = rd.(io.Seeker).Seek(0, io.SeekStart)
+		}
+		req, err := http.NewRequest(method, a.base+path, rd)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if body != nil {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		if a.token != "" {
+			req.Header.Set("Authorization", "Bearer "+a.token)
+		}
+		resp, err = a.http.Do(req)
+		if err != nil {
+			tb.Fatalf("%s: %s %s: %v", a.name, method, path, err)
+		}
+		raw, err = io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			tb.Fatalf("%s: %s %s: read: %v", a.name, method, path, err)
+		}
+		if method != http.MethodGet || resp.StatusCode != http.StatusServiceUnavailable || attempt >= 5 {
+			break
+		}
+		wait, err := strconv.Atoi(resp.Header.Get("Retry-After"))
+		if err != nil || wait < 1 {
+			wait = 1
+		}
+		time.Sleep(time.Duration(min(wait, 2)) * time.Second)
 	}
 	if resp.StatusCode/100 != 2 {
 		tb.Fatalf("%s: %s %s = %d %s", a.name, method, path, resp.StatusCode, raw)

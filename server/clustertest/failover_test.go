@@ -11,20 +11,44 @@ import (
 	"time"
 )
 
-// TestKillUnderTraffic SIGKILLs the replica holding the most sockets while
-// members of a few rooms, spread over three replicas by ip_hash, send and
-// wait for acks; then restarts it. Clients reconnect with their resume
-// point and send again what was not acked. Every acked message must reach
-// every member exactly once and in seq order, and no retry may commit a
-// message twice.
-func TestKillUnderTraffic(t *testing.T) {
+// TestFailoverUnderTraffic hits a cluster of three replicas while members
+// of a few rooms, spread over them by ip_hash, send and wait for acks:
+// SIGKILL of the replica holding the most sockets (then a restart), a
+// rolling restart, and a drain and restart of the busiest replica. Clients
+// reconnect with their resume point and send again what was not acked.
+// Every acked message must reach every member exactly once and in seq
+// order, and no retry may commit a message twice.
+func TestFailoverUnderTraffic(t *testing.T) {
+	for _, f := range []struct {
+		name  string
+		fault func(t *testing.T, c *cluster, victim string, waitAcks func(int64))
+	}{
+		{"OKKill9", func(t *testing.T, c *cluster, victim string, waitAcks func(int64)) {
+			c.mustControl(t, "kill", victim)
+			waitAcks(40)
+			c.mustControl(t, "restart", victim)
+		}},
+		{"OKRollingRestart", func(t *testing.T, c *cluster, _ string, _ func(int64)) {
+			c.mustControl(t, "rolling-restart")
+		}},
+		{"OKRestartBusiest", func(t *testing.T, c *cluster, victim string, _ func(int64)) {
+			c.mustControl(t, "restart", victim)
+		}},
+	} {
+		t.Run(f.name, func(t *testing.T) { failoverUnderTraffic(t, f.fault) })
+	}
+}
+
+func failoverUnderTraffic(t *testing.T, fault func(t *testing.T, c *cluster, victim string, waitAcks func(int64))) {
 	const (
 		replicas = 3
 		users    = 24
 		rooms    = 3
-		sends    = 6 // per user, alternating over its rooms
+		// Each user sends at least minSends, alternating over its rooms,
+		// and goes on until the fault is over.
+		minSends = 4
 	)
-	c := startClusterWith(t, clusterOptions{replicas: replicas, env: []string{"NGINX_FAIL_TIMEOUT=1s"}})
+	c := startClusterWith(t, clusterOptions{replicas: replicas, env: []string{"NGINX_FAIL_TIMEOUT=1s", "PARLEY_SEND_RATE=0"}})
 	run := time.Now().UnixNano() % 1_000_000_000
 
 	apis := make([]*apiClient, users)
@@ -73,51 +97,64 @@ func TestKillUnderTraffic(t *testing.T) {
 		t.Fatalf("sockets per replica %v: ip_hash did not spread %d /24s over %d replicas", perReplica, users, replicas)
 	}
 	index := victim[len("replica-"):]
-	t.Logf("sockets per replica %v; killing %s", perReplica, victim)
+	t.Logf("sockets per replica %v; the busiest is %s", perReplica, victim)
 
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
+	faultDone := make(chan struct{})
 	var wg sync.WaitGroup
 	errs := make([]error, users)
+	sent := make([]int, users)
 	for i, w := range clients {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for j := range sends {
+			for j := 0; ; j++ {
+				if j >= minSends {
+					select {
+					case <-faultDone:
+						return
+					default:
+					}
+				}
 				if errs[i] = w.send(ctx, w.rooms[j%len(w.rooms)], fmt.Sprintf("%s-%d", w.api.name, j)); errs[i] != nil {
 					return
 				}
-				time.Sleep(20 * time.Millisecond) // a person's pace, not a wait
+				sent[i] = j + 1
+				time.Sleep(50 * time.Millisecond) // a person's pace, not a wait
 			}
 		}()
 	}
 	// waitAcks waits on the traffic, not the clock, to place each blow.
 	waitAcks := func(n int64) {
 		t.Helper()
-		for acks.Load() < n {
+		for start := acks.Load(); acks.Load() < start+n; {
 			if ctx.Err() != nil {
-				t.Fatalf("only %d acks of %d", acks.Load(), n)
+				t.Fatalf("only %d acks of %d", acks.Load()-start, n)
 			}
 			time.Sleep(5 * time.Millisecond)
 		}
 	}
-	total := int64(users * sends)
-	waitAcks(total / 4)
-	c.mustControl(t, "kill", index)
-	waitAcks(total / 2)
-	c.mustControl(t, "restart", index)
+	waitAcks(users)
+	fault(t, c, index, waitAcks)
+	waitAcks(users) // traffic goes on after the fault
+	close(faultDone)
 	wg.Wait()
 	for _, err := range errs {
 		if err != nil {
 			t.Fatal(err)
 		}
 	}
+	total := 0
+	for _, n := range sent {
+		total += n
+	}
 
 	// What was acked is the truth: per room, distinct client_ids and seqs.
 	want := map[int64]int64{}
 	seqOf := map[int64]map[int64]string{}
-	for _, w := range clients {
-		for j := range sends {
+	for i, w := range clients {
+		for j := range sent[i] {
 			room := w.rooms[j%len(w.rooms)]
 			id := fmt.Sprintf("%s-%d", w.api.name, j)
 			seq := w.acked[id]
@@ -171,19 +208,27 @@ func TestKillUnderTraffic(t *testing.T) {
 
 	t.Run("OKHistoryHasEachSendOnce", func(t *testing.T) {
 		for _, r := range roomIDs {
-			var out struct {
-				Messages []apiMessage `json:"messages"`
+			var all []apiMessage
+			for {
+				var out struct {
+					Messages []apiMessage `json:"messages"`
+					HasMore  bool         `json:"has_more"`
+				}
+				apis[0].call(t, http.MethodGet, fmt.Sprintf("/api/v1/rooms/%d/messages?after_seq=%d&limit=100", r, len(all)), nil, &out)
+				all = append(all, out.Messages...)
+				if !out.HasMore || len(out.Messages) == 0 {
+					break
+				}
 			}
-			apis[0].call(t, http.MethodGet, fmt.Sprintf("/api/v1/rooms/%d/messages?limit=100", r), nil, &out)
 			ids := map[string]bool{}
-			for i, m := range out.Messages {
+			for i, m := range all {
 				if m.Seq != int64(i+1) || ids[m.ClientID] {
 					t.Fatalf("room %d history #%d: seq %d client_id %q (repeated: %v)", r, i, m.Seq, m.ClientID, ids[m.ClientID])
 				}
 				ids[m.ClientID] = true
 			}
-			if int64(len(out.Messages)) != want[r] {
-				t.Errorf("room %d holds %d messages, want %d", r, len(out.Messages), want[r])
+			if int64(len(all)) != want[r] {
+				t.Errorf("room %d holds %d messages, want %d", r, len(all), want[r])
 			}
 		}
 	})

@@ -20,7 +20,9 @@ import (
 // its later messages nor sees it once Valkey is back.
 func TestValkeyOutage(t *testing.T) {
 	redis := testenv.StartRedis(t)
-	c := startClusterWith(t, clusterOptions{replicas: 2, valkey: redis.Addr})
+	// The senders outpace the per-user send limit on purpose: the outage,
+	// not the limit, is what this test is about.
+	c := startClusterWith(t, clusterOptions{replicas: 2, valkey: redis.Addr, env: []string{"PARLEY_SEND_RATE=0"}})
 	a, b := c.replicaURL(1), c.replicaURL(2)
 	run := time.Now().UnixNano() % 1_000_000_000
 
