@@ -24,7 +24,10 @@ const (
 
 // SLO holds the limits a run must meet to pass; a zero limit is not checked.
 type SLO struct {
-	DeliveryP99   time.Duration // p99 of send-to-receiver latency
+	DeliveryP99 time.Duration // p99 of send-to-receiver latency
+	// SurvivorP99 is the p99 delivery latency of the sockets that never
+	// dropped, judged in failover runs only (0: unchecked).
+	SurvivorP99   time.Duration
 	HTTPP99       time.Duration // p99 over every HTTP request
 	HTTPErrorRate float64       // failed requests / requests, e.g. 0.00025
 }
@@ -151,6 +154,8 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("mixed profile needs 1 to users-1 chatty users, got %d of %d", c.ChattyUsers, c.Users)
 	case c.OwnReads < 0 || c.OwnReads > 1:
 		return fmt.Errorf("own-read share must be 0 to 1, got %g", c.OwnReads)
+	case c.SLO.SurvivorP99 < 0:
+		return fmt.Errorf("survivors' delivery SLO must not be negative, got %v", c.SLO.SurvivorP99)
 	case c.ChattyReconnects < 0:
 		return fmt.Errorf("reconnect rate must not be negative, got %g", c.ChattyReconnects)
 	case len(c.RoomSizes) == 0:

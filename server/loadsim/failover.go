@@ -112,9 +112,13 @@ type FailoverResult struct {
 	// rate_limited); each was retried with its client id, none is a loss.
 	SendRefusals map[string]int64 `json:"send_refusals"`
 	Reconnects   int64            `json:"unplanned_reconnects"`
-	PeakCPUCores float64          `json:"peak_server_cpu_cores"` // over 1 s samples; -1 unknown
-	MeanCPUCores float64          `json:"mean_server_cpu_cores"`
-	OwnReads     *OwnReadResult   `json:"own_reads,omitempty"`
+	// SurvivorDelivery is the delivery latency of the sockets that never
+	// dropped; SurvivorSLO its p99 bound in ms (0: unchecked).
+	SurvivorDelivery LatencySummary `json:"survivor_delivery"`
+	SurvivorSLO      float64        `json:"survivor_slo_p99_ms"`
+	PeakCPUCores     float64        `json:"peak_server_cpu_cores"` // over 1 s samples; -1 unknown
+	MeanCPUCores     float64        `json:"mean_server_cpu_cores"`
+	OwnReads         *OwnReadResult `json:"own_reads,omitempty"`
 	// FaultErrors lists faults that failed or never ran: the disturbance
 	// did not take place as planned.
 	FaultErrors []string `json:"fault_errors,omitempty"`
@@ -127,7 +131,9 @@ func (f *failover) result() *FailoverResult {
 	}
 	r := f.r
 	out := &FailoverResult{Faults: f.events, Recovery: f.recovery, Reconnects: r.ws.Drops.Load(),
-		PeakCPUCores: -1, MeanCPUCores: -1}
+		PeakCPUCores: -1, MeanCPUCores: -1,
+		SurvivorDelivery: r.ledger.Survivors.Snapshot().Summary(),
+		SurvivorSLO:      float64(r.cfg.SLO.SurvivorP99) / float64(time.Millisecond)}
 	r.ws.mu.Lock()
 	out.SendRefusals = maps.Clone(r.ws.sendRefusals)
 	r.ws.mu.Unlock()
@@ -160,6 +166,9 @@ func (f *FailoverResult) failures() []string {
 	if n := f.Recovery.Unrecovered; n > 0 {
 		out = append(out, fmt.Sprintf("%d sockets never recovered after an unplanned disconnect", n))
 	}
+	if f.SurvivorSLO > 0 && f.SurvivorDelivery.P99 > f.SurvivorSLO {
+		out = append(out, fmt.Sprintf("survivors' delivery p99 %.1f ms > %.0f ms", f.SurvivorDelivery.P99, f.SurvivorSLO))
+	}
 	return append(out, f.FaultErrors...)
 }
 
@@ -177,6 +186,8 @@ func (r *Result) FailoverSummary() string {
 	rc := f.Recovery
 	fmt.Fprintf(&b, "unplanned reconnects %d; time to recover p50 %.2fs, p99 %.2fs, max %.2fs; %d of %d drops never recovered\n",
 		f.Reconnects, rc.P50Sec, rc.P99Sec, rc.MaxSec, rc.Unrecovered, rc.Drops)
+	sd := f.SurvivorDelivery
+	fmt.Fprintf(&b, "survivors (sockets that never dropped): delivery p50 %.1f ms, p99 %.1f ms, max %.1f ms over %d deliveries\n", sd.P50, sd.P99, sd.Max, sd.Count)
 	fmt.Fprintf(&b, "server CPU: peak %s cores (1 s samples), mean %s\n", cores(f.PeakCPUCores), cores(f.MeanCPUCores))
 	if o := f.OwnReads; o != nil {
 		fmt.Fprintf(&b, "read-your-writes: %d checks, %d missing own message, %d errors, %d skipped\n", o.Checks, o.Missing, o.Errors, o.Skipped)

@@ -14,7 +14,11 @@ import (
 // order). It is safe for concurrent use.
 type Ledger struct {
 	Delivery *Histogram // send to live receipt, per receiver
-	Ack      *Histogram // send to ack, per send
+	// Survivors is Delivery for receivers whose socket had not dropped
+	// unexpectedly when the message came: in a failover run, the people
+	// who were not on the failed server, absorbing those who were.
+	Survivors *Histogram
+	Ack       *Histogram // send to ack, per send
 
 	mu        sync.Mutex
 	pending   map[string]pendingSend
@@ -36,6 +40,7 @@ type pendingSend struct {
 func NewLedger() *Ledger {
 	return &Ledger{
 		Delivery:  NewHistogram(),
+		Survivors: NewHistogram(),
 		Ack:       NewHistogram(),
 		pending:   make(map[string]pendingSend),
 		ackedSeqs: make(map[int64][]int64),

@@ -64,6 +64,23 @@ func TestLedger(t *testing.T) {
 		assertNear(t, 1, d.Quantile(1), 7, 0)
 		assertNear(t, 0.5, s.l.Ack.Snapshot().Quantile(0.5), 2, 0.002)
 	})
+	t.Run("OKSurvivorsApart", func(t *testing.T) {
+		// b's socket dropped after the first message: from then on only a
+		// counts as a survivor.
+		s := newStream(t)
+		at := s.send(1)
+		s.deliver(s.a, 1, at, 5*time.Millisecond)
+		s.deliver(s.b, 1, at, 5*time.Millisecond)
+		s.b.Dropped()
+		at = s.send(2)
+		s.deliver(s.a, 2, at, 6*time.Millisecond)
+		s.deliver(s.b, 2, at, 900*time.Millisecond)
+		all, surv := s.l.Delivery.Snapshot(), s.l.Survivors.Snapshot()
+		if all.N != 4 || surv.N != 3 {
+			t.Fatalf("deliveries %d, survivors' %d; want 4 and 3", all.N, surv.N)
+		}
+		assertNear(t, 1, surv.Quantile(1), 6, 0.002)
+	})
 	t.Run("ErrLost", func(t *testing.T) {
 		s := newStream(t)
 		at1, at2 := s.send(1), s.send(2)

@@ -3,6 +3,7 @@ package loadsim
 import (
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -17,7 +18,13 @@ type Receiver struct {
 	conn     map[int64]int64 // room → highest seq on the current connection
 	verified bool
 	final    bool // the final resume is under way: its replays carry no latency
+	// dropped says the socket has lost its connection unexpectedly at
+	// least once: its deliveries no longer count as a survivor's.
+	dropped atomic.Bool
 }
+
+// Dropped marks the receiver's socket as one that lost its connection.
+func (r *Receiver) Dropped() { r.dropped.Store(true) }
 
 type roomRecv struct {
 	base  int64              // last_seq in the first ready: expectations start above it
@@ -123,6 +130,9 @@ func (r *Receiver) Deliver(room, seq int64, sentAt, now time.Time, replay bool) 
 	}
 	if !sentAt.IsZero() && !(replay && final) {
 		l.Delivery.Record(now.Sub(sentAt))
+		if !r.dropped.Load() {
+			l.Survivors.Record(now.Sub(sentAt))
+		}
 	}
 	return gap
 }

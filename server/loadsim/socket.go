@@ -157,6 +157,7 @@ func (s *socket) run(ctx context.Context) error {
 			s.stats.Planned.Add(1)
 		} else {
 			s.stats.Drops.Add(1)
+			s.recv.Dropped()
 			if s.book != nil {
 				s.book.Dropped(s.id, droppedAt)
 			}

@@ -89,6 +89,7 @@ func run(args []string) (int, error) {
 	fs.DurationVar(&cfg.ProfileCPU, "pprof", 0, "take a server CPU profile of this length at the start of the steady phase")
 	fs.StringVar(&cfg.PprofURL, "pprof-url", "", "the server's admin listener (PARLEY_ADMIN_ADDR) for --pprof, e.g. http://127.0.0.1:9090; --start-server sets it")
 	fs.DurationVar(&cfg.SLO.DeliveryP99, "slo-delivery-p99", cfg.SLO.DeliveryP99, "SLO: p99 delivery latency (0: unchecked)")
+	fs.DurationVar(&cfg.SLO.SurvivorP99, "slo-survivor-p99", cfg.SLO.SurvivorP99, "SLO, failover runs: p99 delivery latency of the sockets that never dropped (0: unchecked)")
 	fs.DurationVar(&cfg.SLO.HTTPP99, "slo-http-p99", cfg.SLO.HTTPP99, "SLO: p99 HTTP latency (0: unchecked)")
 	fs.Float64Var(&cfg.SLO.HTTPErrorRate, "slo-error-rate", cfg.SLO.HTTPErrorRate, "SLO: failed HTTP requests / requests")
 	fs.DurationVar(&cfg.Soak.Every, "soak-every", 0, "soak: sample server RSS and goroutines this often over the steady phase and judge their slope (0: off)")
