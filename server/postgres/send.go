@@ -26,9 +26,10 @@ type sendResult struct {
 // sends that arrive while a transaction is in flight form the next one. A
 // second send with the same (room, user, client_id) returns the first
 // message and created=false, and takes no seq. ENOTFOUND if the room or user
-// does not exist; EINVALID for a bad body or client_id. A cancelled ctx
-// returns ctx.Err(); the send may still have been committed, which a retry
-// with the same client_id reveals.
+// does not exist; EINVALID for a bad body or client_id. A ctx that ends
+// while the send waits in the queue returns ctx.Err() and nothing is
+// stored; one that ends while its batch commits returns the commit's
+// outcome.
 func (s *Store) SendMessage(ctx context.Context, m chat.NewMessage) (*chat.Message, bool, error) {
 	if err := validateBody(m.Body); err != nil {
 		return nil, false, err
@@ -49,12 +50,14 @@ func (s *Store) SendMessage(ctx context.Context, m chat.NewMessage) (*chat.Messa
 	if err := s.enqueue(req); err != nil {
 		return nil, false, err
 	}
-	select {
-	case r := <-req.done:
-		return r.msg, r.created, r.err
-	case <-ctx.Done():
-		return nil, false, ctx.Err()
-	}
+	// Even once ctx has ended the committer's answer is awaited: it may be
+	// committing this send right now, and whoever called must not move on
+	// (a cache retiring the room's versions, a client told "not sent")
+	// before the commit is done. The committer answers a send whose ctx
+	// ended before it was taken at once, without storing it, and one it
+	// is committing within its commit timeout.
+	r := <-req.done
+	return r.msg, r.created, r.err
 }
 
 func (s *Store) enqueue(req *sendReq) error {

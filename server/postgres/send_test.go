@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/parleychat/parley/server/chat"
 	"github.com/parleychat/parley/server/postgres"
@@ -106,4 +107,73 @@ func TestSendMessage(t *testing.T) {
 		_, _, err := closed.SendMessage(ctx, chat.NewMessage{RoomID: r.ID, UserID: owner.ID, Body: "x", ClientID: "late"})
 		wantCode(t, err, chat.EUNAVAILABLE)
 	})
+}
+
+// TestSendCancelledWhileCommitting cancels a send while its batch waits
+// for the room's row: it answers only once the commit is done, with the
+// stored message. Answering "cancelled" at once would let a cache retire
+// the room's versions before the message is visible, and a reader then
+// cache a page without it under the new versions.
+func TestSendCancelledWhileCommitting(t *testing.T) {
+	db, s := testenv.Open(t)
+	bg := context.Background()
+	owner := newUser(t, s)
+	r := newRoom(t, s, owner)
+
+	// Another transaction holds the room's row, as a concurrent commit in
+	// the same room would.
+	hold, err := db.Primary().BeginTxx(bg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer hold.Rollback()
+	if _, err := hold.ExecContext(bg, `SELECT 1 FROM rooms WHERE id = $1 FOR UPDATE`, r.ID); err != nil {
+		t.Fatal(err)
+	}
+
+	ctx, cancel := context.WithCancel(bg)
+	type result struct {
+		m   *chat.Message
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		m, _, err := s.SendMessage(ctx, chat.NewMessage{RoomID: r.ID, UserID: owner.ID, Body: "in flight", ClientID: "in-flight"})
+		done <- result{m, err}
+	}()
+	// The committer is inside the commit once its statement waits on the
+	// row lock.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		var waiting int
+		if err := db.Primary().GetContext(bg, &waiting, `
+			SELECT count(*) FROM pg_stat_activity
+			WHERE datname = current_database() AND wait_event_type = 'Lock'`); err != nil {
+			t.Fatal(err)
+		}
+		if waiting > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the send's commit never waited on the held row")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	cancel()
+	select {
+	case got := <-done:
+		t.Fatalf("send answered %v, %v while its commit was still waiting", got.m, got.err)
+	default:
+	}
+	if err := hold.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	got := <-done
+	if got.err != nil || got.m == nil || got.m.Seq != 1 {
+		t.Fatalf("send answered %+v, %v; want the stored message, seq 1", got.m, got.err)
+	}
+	var stored int
+	if err := db.Primary().GetContext(bg, &stored, `SELECT count(*) FROM messages WHERE room_id = $1`, r.ID); err != nil || stored != 1 {
+		t.Fatalf("%d messages stored (%v), want 1", stored, err)
+	}
 }
