@@ -38,6 +38,9 @@ func TestLateMessageFilled(t *testing.T) {
 		// Several gaps before the wait ends (a broker outage while the
 		// room's local members keep sending): each is filled in its turn.
 		{"OKGapsBetweenHeld", []int64{2, 4, 5, 7}, 8},
+		// A gap longer than the store's page (an outage's worth): the
+		// fill reads page after page.
+		{"OKGapLongerThanAPage", seqRange(2, 160), 165},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			r := single(t, hub.Options{ReorderWait: 100 * time.Millisecond})
@@ -67,4 +70,13 @@ func TestLateMessageFilled(t *testing.T) {
 			cb.none(200*time.Millisecond, "message")
 		})
 	}
+}
+
+// seqRange lists the seqs from..to.
+func seqRange(from, to int64) []int64 {
+	var out []int64
+	for seq := from; seq <= to; seq++ {
+		out = append(out, seq)
+	}
+	return out
 }

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/fasthttp/websocket"
+
+	"github.com/parleychat/parley/server/chat"
 )
 
 // outFrame is one event ready to write. The fan-out builds it once and hands
@@ -190,8 +192,11 @@ func (h *Hub) releaseHeld(r *room) {
 	}
 }
 
-// fillTimeout bounds the store read that fills in late messages.
+// fillTimeout bounds the store reads that fill in late messages.
 const fillTimeout = 2 * time.Second
+
+// maxFill bounds how many late messages one fill delivers.
+const maxFill = 1000
 
 // committedFrames reads a room's messages after..upTo from the store and
 // frames them for the fan-out; nil if the store does not answer.
@@ -204,10 +209,21 @@ func (h *Hub) committedFrames(roomID, after, upTo int64) []*outFrame {
 	// so it may take longer than the wait that started it.
 	ctx, cancel := context.WithTimeout(h.baseCtx, fillTimeout)
 	defer cancel()
-	msgs, err := ch.CommittedMessages(ctx, roomID, after, upTo)
-	if err != nil {
-		h.log.Warn("hub: filling a late message from the store", "room", roomID, "err", err)
-		return nil
+	// The store answers a page at a time; a long gap (a broker or
+	// database outage) takes several, up to maxFill: past that, members
+	// are better served by resuming than by a flood of live frames.
+	var msgs []chat.Message
+	for cursor := after; cursor < upTo && len(msgs) < maxFill; {
+		page, err := ch.CommittedMessages(ctx, roomID, cursor, upTo)
+		if err != nil {
+			h.log.Warn("hub: filling a late message from the store", "room", roomID, "err", err)
+			break
+		}
+		if len(page) == 0 {
+			break
+		}
+		msgs = append(msgs, page...)
+		cursor = page[len(page)-1].Seq
 	}
 	frames := make([]*outFrame, 0, len(msgs))
 	for i := range msgs {
