@@ -112,7 +112,9 @@ func (h *Hub) resumeRooms(ctx context.Context, ch Chat, c *conn, point map[int64
 	slices.Sort(ids)
 	for _, id := range ids {
 		if err := h.replay(ctx, ch, c, id, point[id]); err != nil {
-			c.sendError(err, "", id)
+			if !h.replayFailed(c, err, id) {
+				return
+			}
 		}
 	}
 	data, _ := encode(typeEvent{Type: "resumed"})
@@ -224,4 +226,20 @@ func retryAfterSeconds(err error) int64 {
 	d := chat.ErrorRetryAfter(err)
 	secs := int64((d + time.Second - 1) / time.Second)
 	return max(secs, 1)
+}
+
+// replayFailed answers a room whose replay could not be read; it says
+// whether the connection goes on. A room the user may no longer read is
+// an error event. Any other failure (a store that timed out under load)
+// closes the connection with 1013: the room's live delivery has already
+// moved past what the client has, so going on would show it a gap, while
+// a reconnect resumes from the client's own point, in order.
+func (h *Hub) replayFailed(c *conn, err error, roomID int64) bool {
+	if chat.ErrorCode(err) == chat.ENOTFOUND {
+		c.sendError(err, "", roomID)
+		return true
+	}
+	h.log.Warn("hub: replay failed; closing so that the client resumes", "user", c.user.ID, "room", roomID, "err", err)
+	c.close(closeTryLater, tryLaterText("could not replay history", h.o.ConnectRetryAfter))
+	return false
 }

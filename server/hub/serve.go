@@ -247,7 +247,9 @@ func (h *Hub) replayAtConnect(ch Chat, c *conn, point, cold map[int64]int64) {
 	defer cancel()
 	for _, id := range slices.Sorted(maps.Keys(cold)) {
 		if err := h.replay(ctx, ch, c, id, cold[id]); err != nil {
-			c.sendError(err, "", id)
+			if !h.replayFailed(c, err, id) {
+				return
+			}
 		}
 	}
 	if point != nil {
