@@ -2,6 +2,7 @@ package hub
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"time"
 
@@ -130,6 +131,11 @@ func (h *Hub) replay(ctx context.Context, ch Chat, c *conn, id, since int64) err
 	}
 	st.replaying = true
 	sent := st.sent.clone()
+	// Live delivery of the room may already be past since (joinRoom set
+	// delivered to what this replica had delivered when the connection
+	// joined), and nothing up to target will come live: the replay must
+	// reach it even when the history it reads lags behind the broker.
+	target := st.delivered
 	c.mu.Unlock()
 
 	cursor, top := since, int64(0)
@@ -145,12 +151,7 @@ func (h *Hub) replay(ctx context.Context, ch Chat, c *conn, id, since int64) err
 		}
 		c.mu.Unlock()
 	}()
-	page := min(chat.PageMaxLimit, max(1, h.o.QueueSize/2))
-	for {
-		msgs, more, err := ch.Messages(ctx, &c.user, id, chat.Page{AfterSeq: cursor, Limit: page, Forward: true})
-		if err != nil {
-			return err
-		}
+	queue := func(msgs []chat.Message) error {
 		if err := c.waitRoom(ctx, len(msgs)); err != nil {
 			return chat.Errorf(chat.EUNAVAILABLE, "Connection closing.")
 		}
@@ -170,10 +171,38 @@ func (h *Hub) replay(ctx context.Context, ch Chat, c *conn, id, since int64) err
 			c.push(&outFrame{data: data, room: id, seq: m.Seq})
 			h.m.replayed.Inc()
 		}
+		return nil
+	}
+	page := min(chat.PageMaxLimit, max(1, h.o.QueueSize/2))
+	for {
+		msgs, more, err := ch.Messages(ctx, &c.user, id, chat.Page{AfterSeq: cursor, Limit: page, Forward: true})
+		if err != nil {
+			return err
+		}
+		if err := queue(msgs); err != nil {
+			return err
+		}
 		if !more || len(msgs) == 0 {
-			return nil
+			break
 		}
 	}
+	// History read through caches (or a standby) can end short of a
+	// message this replica delivered live before the connection joined;
+	// the primary has every commit.
+	for cursor < target {
+		msgs, err := ch.CommittedMessages(ctx, id, cursor, target)
+		if err != nil {
+			return err
+		}
+		if len(msgs) == 0 {
+			return fmt.Errorf("hub: replay room %d: seqs %d to %d not found", id, cursor+1, target)
+		}
+		if err := queue(msgs); err != nil {
+			return err
+		}
+		h.m.replayFilled.Add(float64(len(msgs)))
+	}
+	return nil
 }
 
 // waitRoom waits until the send queue has room for n more frames plus a

@@ -12,6 +12,7 @@ type metrics struct {
 	connections     prometheus.Gauge
 	delivered       prometheus.Counter
 	replayed        prometheus.Counter
+	replayFilled    prometheus.Counter
 	slowClosed      prometheus.Counter
 	lossyDropped    prometheus.Counter
 	tooBig          prometheus.Counter
@@ -45,6 +46,9 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		}),
 		replayed: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "parley_ws_replayed_total", Help: "Messages replayed from the store on resume.",
+		}),
+		replayFilled: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "parley_ws_replay_filled_total", Help: "Replayed messages read from the primary because cached history ended before what the replica had delivered live.",
 		}),
 		slowClosed: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "parley_ws_slow_closed_total", Help: "Connections closed because their send queue was full.",
@@ -92,7 +96,7 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 	}
 	if reg != nil {
 		reg.MustRegister(stages)
-		reg.MustRegister(m.connections, m.delivered, m.replayed, m.slowClosed, m.lossyDropped, m.tooBig,
+		reg.MustRegister(m.connections, m.delivered, m.replayed, m.replayFilled, m.slowClosed, m.lossyDropped, m.tooBig,
 			m.rateLimited, m.publishErrors, m.reorderTimeouts, m.filledFromStore, m.tooMany, m.sends, m.ack, m.delivery)
 	}
 	return m
