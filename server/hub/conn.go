@@ -52,6 +52,9 @@ type conn struct {
 	writing  bool
 	finished bool
 	writers  sync.WaitGroup
+	// tasks counts goroutines working for the connection besides its
+	// reader and writer (a replay after a live join).
+	tasks sync.WaitGroup
 	// wake tells a lingering writer that frames arrived.
 	wake chan struct{}
 	// spare is the writer's other buffer, swapped with q on each drain so a

@@ -151,8 +151,7 @@ func (h *Hub) deliverEnvelope(e envelope) {
 		f := h.frame(e.frame, 0, 0)
 		h.changeMembership(e.a, func(conns []*conn) {
 			for _, c := range conns {
-				h.joinRoom(h.baseCtx, c, e.b, e.c, false) // its room_joined event carries the seq to read history up to
-				c.push(f)
+				h.joinLive(c, e.b, e.c, f)
 			}
 		})
 	case kindLeft:

@@ -126,10 +126,14 @@ func (h *Hub) recheckUser(ctx context.Context, ch Chat, userID int64) {
 			if c.inRoom(id) {
 				continue
 			}
-			h.joinRoom(ctx, c, id, r.LastSeq, false)
 			room := *r
 			room.Unread = nil
-			h.pushEvent(c, roomEvent{Type: "room_joined", Room: &room})
+			data, err := encode(roomEvent{Type: "room_joined", Room: &room})
+			if err != nil {
+				h.log.Error("hub: encode event", "err", err)
+				continue
+			}
+			h.joinLive(c, id, r.LastSeq, &outFrame{data: data})
 		}
 	}
 }

@@ -125,6 +125,8 @@ func (h *Hub) serve(ch Chat, ws *fws.Conn) {
 
 	defer func() {
 		c.close(closeGoingAway, "closing")
+		c.stop()
+		c.tasks.Wait()
 		c.writers.Wait()
 		h.disconnect(c)
 	}()
