@@ -44,11 +44,11 @@ func TestPhoneLayout(t *testing.T) {
 
 	t.Run("ListScreen", func(t *testing.T) {
 		p := alice.get("/")
-		link := `<a class="room-link" href="` + roomPath + `"><span class="room-name">lobby</span> <span class="badge badge-unread" title="unread messages">1<span class="vh"> unread</span></span></a>`
+		link := `<a class="room-row" href="` + roomPath + `"><span class="row-name">lobby</span> <span class="badge badge-unread" title="unread messages">1<span class="vh"> unread</span></span></a>`
 		if !strings.Contains(p.body, link) {
 			t.Errorf("the list lacks the room's link with its badge inside: %.1200s", p.body)
 		}
-		for _, not := range []string{"hi alice", `class="composer"`, `class="back"`} {
+		for _, not := range []string{"hi alice", `class="post-form"`, `class="back"`} {
 			if strings.Contains(p.body, not) {
 				t.Errorf("the list page shows %q, which belongs to the room screen", not)
 			}
@@ -58,13 +58,13 @@ func TestPhoneLayout(t *testing.T) {
 		p := alice.get(roomPath)
 		order := []string{
 			`<div class="ssr ssr-room">`,
-			`<header class="room-head">`,
+			`<header class="room-bar">`,
 			`<a class="back" href="/"><span aria-hidden="true">←</span> All rooms</a>`,
 			`<h1>lobby</h1>`,
 			`</header>`,
 			`<div class="scroll">`,
 			`<p class="body">hi alice</p>`,
-			`<form class="composer" method="post" action="` + roomPath + `/messages">`,
+			`<form class="post-form" method="post" action="` + roomPath + `/messages">`,
 			`<span class="label-text">Message</span> <textarea name="body"`,
 			`<button type="submit">Send</button>`,
 		}

@@ -45,7 +45,7 @@ func TestRooms(t *testing.T) {
 			}
 		}
 		p := alice.get("/")
-		if !strings.Contains(p.body, `href="`+roomPath+`"><span class="room-name">general &lt;3</span>`) {
+		if !strings.Contains(p.body, `href="`+roomPath+`"><span class="row-name">general &lt;3</span>`) {
 			t.Errorf("room link missing: %.600s", p.body)
 		}
 		if !strings.Contains(p.body, `<span class="badge badge-unread" title="unread messages">2<span class="vh"> unread</span></span></a>`) {
