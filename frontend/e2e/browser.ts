@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   chromium,
@@ -9,8 +10,14 @@ import {
   type Page,
 } from 'playwright-core';
 
-/** Where screenshots go (gitignored). */
-export const artifacts = fileURLToPath(new URL('../../test-results/', import.meta.url));
+/**
+ * Where screenshots go: PARLEY_E2E_ARTIFACTS when set (a CI keeps that
+ * folder), else test-results/ at the repository's root (gitignored).
+ */
+export const artifacts = join(
+  process.env.PARLEY_E2E_ARTIFACTS || fileURLToPath(new URL('../../test-results/', import.meta.url)),
+  '/',
+);
 
 /** Starts the system Chromium; never a downloaded browser. */
 export function launch(): Promise<Browser> {
@@ -85,7 +92,7 @@ export function watchErrors(page: Page): string[] {
   return errors;
 }
 
-/** Saves a screenshot under test-results/. */
+/** Saves a screenshot into the artifacts folder. */
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(artifacts, { recursive: true });
   await page.screenshot({ path: `${artifacts}${name}.png` });

@@ -2,9 +2,12 @@ import { createRoot } from 'react-dom/client';
 import { App } from './app/app';
 import { reloadOnPreloadError } from './app/lazy-with-reload';
 import { registerServiceWorker } from './lib/service-worker';
+import { rememberTimeZone } from './lib/time-zone';
 import './styles.css';
 
 reloadOnPreloadError();
+// The pages without JavaScript write times in this zone too.
+rememberTimeZone();
 
 const container = document.getElementById('root');
 if (!container) throw new Error('index.html has no #root');

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -116,12 +117,15 @@ func (p *Pages) room(c *fiber.Ctx) error {
 	if err != nil {
 		return p.errorPage(c, u, err)
 	}
+	// Times depend on the reader's zone and on which day is today there.
+	zone, now := p.zones.readerZone(c), time.Now()
 	etag := etagOf(p.layout.version, "room", strconv.FormatInt(u.ID, 10), u.Username, u.DisplayName,
-		strconv.FormatInt(room.ID, 10), strconv.FormatInt(room.LastSeq, 10), strconv.FormatInt(room.Rev, 10), room.Name, room.Topic)
+		strconv.FormatInt(room.ID, 10), strconv.FormatInt(room.LastSeq, 10), strconv.FormatInt(room.Rev, 10), room.Name, room.Topic,
+		zone.String(), now.In(zone).Format(time.DateOnly))
 	if p.notModified(c, true, etag) {
 		return nil
 	}
-	return p.showRoom(c, fiber.StatusOK, u, room, &view{ClientID: newClientID()}, etag)
+	return p.showRoom(c, fiber.StatusOK, u, room, &view{ClientID: newClientID(), Zone: zone, Now: now}, etag)
 }
 
 func (p *Pages) showRoom(c *fiber.Ctx, status int, u *chat.User, room *chat.Room, v *view, etag string) error {
@@ -130,6 +134,9 @@ func (p *Pages) showRoom(c *fiber.Ctx, status int, u *chat.User, room *chat.Room
 		return p.errorPage(c, u, err)
 	}
 	v.User, v.Room, v.Messages, v.HasMore = u, room, msgs, hasMore
+	if v.Zone == nil {
+		v.Zone, v.Now = p.zones.readerZone(c), time.Now()
+	}
 	return p.page(c, status, "room", roomName(*room), v, etag)
 }
 

@@ -48,7 +48,6 @@ func newLayout(shell []byte, log *slog.Logger) (*layout, error) {
 		"unread":   unread,
 		"roomName": roomName,
 		"isoTime":  func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-		"clock":    func(t time.Time) string { return t.UTC().Format("Jan 2 15:04") },
 	}).ParseFS(files, "templates/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("parse templates: %w", err)
@@ -74,7 +73,7 @@ func newLayout(shell []byte, log *slog.Logger) (*layout, error) {
 		}
 	}
 	if !l.spa {
-		l.pre = []byte("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>")
+		l.pre = []byte("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1, interactive-widget=resizes-content\">\n<title>")
 		l.post = append(append([]byte("</title>\n"), link...), "\n</head>\n<body>\n<div id=\"root\">"...)
 		l.suffix = []byte("</div>\n</body>\n</html>\n")
 	}

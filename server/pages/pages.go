@@ -80,6 +80,7 @@ type Pages struct {
 	maxAge  time.Duration
 	log     *slog.Logger
 	admins  map[string]bool
+	zones   zones
 }
 
 // New parses the templates and prepares the layout once.

@@ -1,6 +1,8 @@
 package pages
 
 import (
+	"time"
+
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/utils"
 
@@ -26,6 +28,24 @@ type view struct {
 
 	Status  int
 	Message string
+
+	// Zone and Now are the reader's time zone and the moment of the
+	// render, from which message times are written (see clock).
+	Zone *time.Location
+	Now  time.Time
+}
+
+// Clock writes a message's time by the rule the SPA shares.
+func (v *view) Clock(t time.Time) string { return clock(t, v.Now, v.zone()) }
+
+// FullClock writes a message's full date, time and zone.
+func (v *view) FullClock(t time.Time) string { return fullClock(t, v.zone()) }
+
+func (v *view) zone() *time.Location {
+	if v.Zone == nil {
+		return time.UTC
+	}
+	return v.Zone
 }
 
 func statusFor(err error) int { return rules.Status(err) }

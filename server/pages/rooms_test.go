@@ -45,10 +45,10 @@ func TestRooms(t *testing.T) {
 			}
 		}
 		p := alice.get("/")
-		if !strings.Contains(p.body, `href="`+roomPath+`">general &lt;3</a>`) {
+		if !strings.Contains(p.body, `href="`+roomPath+`"><span class="row-name">general &lt;3</span>`) {
 			t.Errorf("room link missing: %.600s", p.body)
 		}
-		if !strings.Contains(p.body, `<span class="badge" title="unread messages">2</span>`) {
+		if !strings.Contains(p.body, `<span class="badge badge-unread" title="unread messages">2<span class="vh"> unread</span></span></a>`) {
 			t.Errorf("unread badge of 2 missing: %.600s", p.body)
 		}
 		if strings.Contains(p.body, "secret") {

@@ -10,6 +10,7 @@ import type { User } from '../lib/schemas';
 import { ConnectionBanner } from './connection-banner';
 import { useRealtimeSync } from './realtime';
 import { BrowseRooms, RoomView } from './routes';
+import { useVisibleHeight } from './visible-height';
 
 /** The signed-in layout: banner, sidebar, and the routed main pane. */
 export function Shell(props: { me: User; onLogout: () => void }) {
@@ -17,10 +18,14 @@ export function Shell(props: { me: User; onLogout: () => void }) {
   const route = useRoute();
   const activeRoomId = route.name === 'room' ? route.roomId : undefined;
   useRealtimeSync(me, activeRoomId);
+  useVisibleHeight();
+  // On narrow screens the list and the routed pane are separate screens
+  // (styles.css): the list at "/", the pane everywhere else.
+  const screen = route.name === 'home' ? 'list' : 'pane';
   return (
     <div className="app">
       <ConnectionBanner />
-      <div className="layout">
+      <div className="layout" data-screen={screen}>
         <Sidebar me={me} onLogout={props.onLogout} />
         <Suspense fallback={<Spinner />}>
           {route.name === 'room' ? (

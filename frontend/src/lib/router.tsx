@@ -21,10 +21,24 @@ function pathname(): string {
 
 /** Moves to path without a page load. */
 export function navigate(path: string, options: { replace?: boolean } = {}): void {
-  if (path === window.location.pathname + window.location.search) return;
-  if (options.replace) window.history.replaceState(null, '', path);
-  else window.history.pushState(null, '', path);
+  const here = window.location.pathname + window.location.search;
+  if (path === here) return;
+  // Each entry remembers the in-app page it was opened from (see goBack).
+  if (options.replace) window.history.replaceState(window.history.state, '', path);
+  else window.history.pushState({ from: here }, '', path);
   for (const listener of listeners) listener();
+}
+
+/**
+ * Returns to path: back through history when this entry was opened from
+ * it in the app, so that the browser's own back and forward stay in step,
+ * else by moving there.
+ */
+export function goBack(path: string): void {
+  const state: unknown = window.history.state;
+  const from = typeof state === 'object' && state !== null && 'from' in state ? state.from : undefined;
+  if (from === path) window.history.back();
+  else navigate(path);
 }
 
 /** The current path, re-rendering on every navigation. */

@@ -30,6 +30,7 @@ export const roomSchema = z.object({
   kind: z.string(),
   last_seq: z.number(),
   unread: z.optional(z.number()),
+  mentions: z.optional(z.number()),
 });
 /** A room, with the caller's unread count when the API knows it. */
 export type Room = z.infer<typeof roomSchema>;

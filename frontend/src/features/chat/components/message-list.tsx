@@ -2,6 +2,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { OutboxEntry } from '../../../lib/outbox';
 import type { Message } from '../../../lib/schemas';
+import { useKeepEndOnResize } from '../hooks/use-keep-end-on-resize';
 import { MessageRow, PendingRow, type RowActions } from './message-row';
 
 /** One row of the list: a stored message or one still in the outbox. */
@@ -57,6 +58,7 @@ export function MessageList(props: {
     paddingStart: 40,
     paddingEnd: 8,
   });
+  useKeepEndOnResize(scrollRef, 48);
   const virtualItems = virtualizer.getVirtualItems();
 
   // Open at the newest message.

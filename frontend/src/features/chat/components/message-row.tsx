@@ -1,9 +1,12 @@
 import { memo, useState, type KeyboardEvent } from 'react';
 import type { OutboxEntry } from '../../../lib/outbox';
+import { clock, fullClock } from '../../../lib/clock';
 import type { Message } from '../../../lib/schemas';
+import { browserTimeZone } from '../../../lib/time-zone';
 
-const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
-const dayFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+// The zone the pages without JavaScript are told about (main.tsx), so
+// that both show a message's time with the same text.
+const zone = browserTimeZone();
 
 /** What a row can ask of the list. */
 export interface RowActions {
@@ -34,8 +37,8 @@ export const MessageRow = memo(function MessageRow(props: {
     >
       <header className="message-head">
         <strong className="author">{message.user.display_name || message.user.username}</strong>
-        <time dateTime={message.created_at} title={dayFormat.format(when)}>
-          {timeFormat.format(when)}
+        <time dateTime={message.created_at} title={fullClock(when, zone)}>
+          {clock(when, new Date(), zone)}
         </time>
       </header>
       {editing ? (

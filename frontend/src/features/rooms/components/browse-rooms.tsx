@@ -1,3 +1,4 @@
+import { BackLink } from '../../../components/ui/back-link';
 import { Button } from '../../../components/ui/button';
 import { Spinner } from '../../../components/ui/spinner';
 import { errorText } from '../../../lib/error-text';
@@ -13,6 +14,7 @@ export default function BrowseRooms() {
   return (
     <main className="main browse">
       <header className="room-head">
+        <BackLink href="/" label="Back to rooms" />
         <h1>Public rooms</h1>
       </header>
       <div className="browse-body">

@@ -1,4 +1,5 @@
 import { lazy, Suspense, useState } from 'react';
+import { BackLink } from '../../../components/ui/back-link';
 import { Button } from '../../../components/ui/button';
 import { navigate } from '../../../lib/router';
 import type { User } from '../../../lib/schemas';
@@ -21,6 +22,7 @@ export function RoomHeader(props: { roomId: number; me: User }) {
   const title = room.data ? (kind === 'direct' ? roomLabel(room.data, me) : `# ${room.data.name}`) : '…';
   return (
     <header className="room-head">
+      <BackLink href="/" label="Back to rooms" />
       <div className="room-title">
         <h1>{title}</h1>
         {room.data?.topic ? <p className="muted topic">{room.data.topic}</p> : null}

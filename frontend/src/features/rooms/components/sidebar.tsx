@@ -7,6 +7,7 @@ import type { Room, User } from '../../../lib/schemas';
 import { roomLabel } from '../api/room-name';
 import { useMyRooms } from '../api/rooms';
 import { DirectPresence } from './direct-presence';
+import { RoomBadges } from './room-badges';
 
 const CreateRoomDialog = lazy(() => import('./create-room-dialog'));
 const DirectDialog = lazy(() => import('./direct-dialog'));
@@ -81,11 +82,7 @@ function RoomSection(props: {
                 {direct ? <DirectPresence roomId={room.id} me={me} /> : <span className="hash">#</span>}
                 <span className="room-name">{roomLabel(room, me)}</span>
                 {room.kind === 'private' ? <span className="muted small">private</span> : null}
-                {unread > 0 ? (
-                  <span className="badge" aria-label={`${unread} unread`}>
-                    {unread > 99 ? '99+' : unread}
-                  </span>
-                ) : null}
+                <RoomBadges unread={unread} mentions={room.id === activeId ? 0 : room.mentions} />
               </Link>
             </li>
           );
