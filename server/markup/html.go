@@ -3,6 +3,7 @@ package markup
 import (
 	"html/template"
 	"strconv"
+	"sync"
 )
 
 // LinkRel is the rel of every link: the target gets neither the page
@@ -14,8 +15,24 @@ const LinkRel = "noopener noreferrer nofollow"
 // blockquote, ul, ol, li, a (http, https and mailto only) and
 // span.mention.
 func Render(body string) template.HTML {
-	return template.HTML(AppendHTML(make([]byte, 0, len(body)+len(body)/4+16), body))
+	bp, _ := buffers.Get().(*[]byte)
+	if bp == nil {
+		bp = new([]byte)
+	}
+	*bp = AppendHTML((*bp)[:0], body)
+	out := template.HTML(*bp)
+	if cap(*bp) <= maxPooled {
+		buffers.Put(bp)
+	}
+	return out
 }
+
+// buffers keeps Render from growing a fresh buffer for every message: a
+// page renders up to fifty of them.
+var buffers sync.Pool
+
+// maxPooled keeps one huge body from pinning its buffer forever.
+const maxPooled = 64 << 10
 
 // AppendHTML appends body as HTML to dst.
 func AppendHTML(dst []byte, body string) []byte {

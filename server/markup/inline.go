@@ -1,6 +1,9 @@
 package markup
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // A mention's name is as long as a username can be.
 const (
@@ -25,6 +28,10 @@ type inlineParser struct {
 	buf  []byte
 	runs []run // backtick runs, for code spans
 	run  int   // the first run not behind the cursor
+	// spare holds each stack level's node buffer between uses, so that a
+	// body's nodes are gathered in reused buffers and copied out once at
+	// their exact size.
+	spare [][]Inline
 }
 
 // run is a run of backticks; next is the index of the next run of the
@@ -33,7 +40,7 @@ type run struct{ start, n, next int }
 
 // parseInline parses one line. p is reused from line to line.
 func (p *inlineParser) parseInline(s string) []Inline {
-	p.s, p.stack, p.run = s, append(p.stack[:0], frame{}), 0
+	p.s, p.stack, p.run = s, append(p.stack[:0], frame{nodes: p.buffer(0)}), 0
 	p.runs = p.runs[:0]
 	if strings.IndexByte(s, '`') >= 0 {
 		p.runs = backtickRuns(p.runs, s)
@@ -80,7 +87,17 @@ func (p *inlineParser) parseInline(s string) []Inline {
 	for len(p.stack) > 1 {
 		p.unwind()
 	}
-	return p.stack[0].nodes
+	nodes := slices.Clone(p.stack[0].nodes)
+	p.spare[0] = p.stack[0].nodes[:0]
+	return nodes
+}
+
+// buffer returns an empty node buffer for stack level k.
+func (p *inlineParser) buffer(k int) []Inline {
+	for len(p.spare) <= k {
+		p.spare = append(p.spare, nil)
+	}
+	return p.spare[k][:0]
 }
 
 // text adds t to the pending text.
@@ -120,11 +137,13 @@ func (p *inlineParser) add(n Inline) {
 
 // unwind turns the innermost open frame back into text.
 func (p *inlineParser) unwind() {
-	f := p.stack[len(p.stack)-1]
-	p.stack = p.stack[:len(p.stack)-1]
-	top := &p.stack[len(p.stack)-1]
+	k := len(p.stack) - 1
+	f := p.stack[k]
+	p.stack = p.stack[:k]
+	top := &p.stack[k-1]
 	top.nodes = append(top.nodes, Inline{Kind: Text, Text: f.delim})
 	top.nodes = append(top.nodes, f.nodes...)
+	p.spare[k] = f.nodes[:0]
 }
 
 // close ends the frame at index k; frames opened inside it and still open
@@ -136,12 +155,13 @@ func (p *inlineParser) close(k int) {
 	}
 	f := p.stack[k]
 	p.stack = p.stack[:k]
-	p.add(Inline{Kind: f.kind, Children: f.nodes})
+	p.add(Inline{Kind: f.kind, Children: slices.Clone(f.nodes)})
+	p.spare[k] = f.nodes[:0]
 }
 
 func (p *inlineParser) open(kind InlineKind, char byte, delim string) {
 	p.flush()
-	p.stack = append(p.stack, frame{kind: kind, char: char, delim: delim})
+	p.stack = append(p.stack, frame{kind: kind, char: char, delim: delim, nodes: p.buffer(len(p.stack))})
 }
 
 // find returns the index of the open frame of kind made of char, or -1.
