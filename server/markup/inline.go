@@ -22,12 +22,12 @@ type frame struct {
 type inlineParser struct {
 	s     string
 	stack []frame // stack[0] is the line itself
-	// Text not yet put in a node: lit alone while it is one piece of the
-	// line (no copy), joined in buf once an escape splits it.
-	lit  string
-	buf  []byte
-	runs []run // backtick runs, for code spans
-	run  int   // the first run not behind the cursor
+	// Text not yet put in a node: s[litFrom:litTo] while it is one piece
+	// of the line (no copy), joined in buf once an escape splits it.
+	litFrom, litTo int
+	buf            []byte
+	runs           []run // backtick runs, for code spans
+	run            int   // the first run not behind the cursor
 	// spare holds each stack level's node buffer between uses, so that a
 	// body's nodes are gathered in reused buffers and copied out once at
 	// their exact size.
@@ -41,48 +41,49 @@ type run struct{ start, n, next int }
 // parseInline parses one line. p is reused from line to line.
 func (p *inlineParser) parseInline(s string) []Inline {
 	p.s, p.stack, p.run = s, append(p.stack[:0], frame{nodes: p.buffer(0)}), 0
+	p.litFrom, p.litTo, p.buf = 0, 0, p.buf[:0]
 	p.runs = p.runs[:0]
 	if strings.IndexByte(s, '`') >= 0 {
 		p.runs = backtickRuns(p.runs, s)
 	}
-	a := 0 // start of the plain text not yet copied to lit
+	a := 0 // start of the plain text not yet added
 	for i := 0; i < len(s); {
 		c := s[i]
 		switch {
 		case c == '\\' && i+1 < len(s) && escapable(s[i+1]):
-			p.text(s[a:i])
-			p.text(s[i+1 : i+2])
+			p.text(a, i)
+			p.text(i+1, i+2)
 			i += 2
 			a = i
 			continue
 		case c == '`':
-			p.text(s[a:i])
+			p.text(a, i)
 			i = p.code(i)
 			a = i
 			continue
 		case c == 'h' || c == 'H' || c == 'w' || c == 'W' || c == 'm' || c == 'M':
 			if e, href, ok := link(s, i); ok {
-				p.text(s[a:i])
+				p.text(a, i)
 				p.add(Inline{Kind: Link, Text: s[i:e], Href: href})
 				i, a = e, e
 				continue
 			}
 		case c == '@':
 			if e, ok := mention(s, i); ok {
-				p.text(s[a:i])
+				p.text(a, i)
 				p.add(Inline{Kind: Mention, Text: s[i+1 : e]})
 				i, a = e, e
 				continue
 			}
 		case c == '*' || c == '_' || c == '~':
-			p.text(s[a:i])
+			p.text(a, i)
 			i = p.delimiter(i)
 			a = i
 			continue
 		}
 		i++
 	}
-	p.text(s[a:])
+	p.text(a, len(s))
 	p.flush()
 	for len(p.stack) > 1 {
 		p.unwind()
@@ -100,31 +101,33 @@ func (p *inlineParser) buffer(k int) []Inline {
 	return p.spare[k][:0]
 }
 
-// text adds t to the pending text.
-func (p *inlineParser) text(t string) {
+// text adds s[i:j] to the pending text, without a copy while the pieces
+// follow each other in the line.
+func (p *inlineParser) text(i, j int) {
 	switch {
-	case t == "":
-	case p.lit == "" && len(p.buf) == 0:
-		p.lit = t
+	case i == j:
+	case len(p.buf) > 0:
+		p.buf = append(p.buf, p.s[i:j]...)
+	case p.litFrom == p.litTo:
+		p.litFrom, p.litTo = i, j
+	case p.litTo == i:
+		p.litTo = j
 	default:
-		if len(p.buf) == 0 {
-			p.buf = append(p.buf, p.lit...)
-		}
-		p.buf = append(p.buf, t...)
+		p.buf = append(append(p.buf, p.s[p.litFrom:p.litTo]...), p.s[i:j]...)
 	}
 }
 
 // flush puts pending text into the innermost open frame.
 func (p *inlineParser) flush() {
-	t := p.lit
+	t := p.s[p.litFrom:p.litTo]
 	if len(p.buf) > 0 {
 		t = string(p.buf)
 		p.buf = p.buf[:0]
 	}
+	p.litFrom, p.litTo = 0, 0
 	if t == "" {
 		return
 	}
-	p.lit = ""
 	top := &p.stack[len(p.stack)-1]
 	top.nodes = append(top.nodes, Inline{Kind: Text, Text: t})
 }
@@ -201,34 +204,35 @@ func (p *inlineParser) delimiter(i int) int {
 	}
 	switch {
 	case c == '~' && n == 2:
-		p.single(Strike, c, s[i:j], canOpen, canClose)
+		p.single(Strike, c, i, j, canOpen, canClose)
 	case c != '~' && n == 1:
-		p.single(Emphasis, c, s[i:j], canOpen, canClose)
+		p.single(Emphasis, c, i, j, canOpen, canClose)
 	case c != '~' && n == 2:
-		p.single(Strong, c, s[i:j], canOpen, canClose)
+		p.single(Strong, c, i, j, canOpen, canClose)
 	case c != '~' && n == 3:
-		p.triple(c, s[i:j], canOpen, canClose)
+		p.triple(c, i, j, canOpen, canClose)
 	default:
-		p.text(s[i:j])
+		p.text(i, j)
 	}
 	return j
 }
 
-func (p *inlineParser) single(kind InlineKind, c byte, delim string, canOpen, canClose bool) {
+// single handles the run s[i:j] of one kind.
+func (p *inlineParser) single(kind InlineKind, c byte, i, j int, canOpen, canClose bool) {
 	k := p.find(kind, c)
 	switch {
 	case canClose && k >= 0:
 		p.close(k)
 	case canOpen && k < 0:
-		p.open(kind, c, delim)
+		p.open(kind, c, p.s[i:j])
 	default:
-		p.text(delim)
+		p.text(i, j)
 	}
 }
 
 // triple closes the emphasis and the strong made of c, the inner one
 // first, or opens both (emphasis outside); what a close leaves over is text.
-func (p *inlineParser) triple(c byte, delim string, canOpen, canClose bool) {
+func (p *inlineParser) triple(c byte, i, j int, canOpen, canClose bool) {
 	em, st := p.find(Emphasis, c), p.find(Strong, c)
 	switch {
 	case canClose && (em >= 0 || st >= 0):
@@ -248,12 +252,12 @@ func (p *inlineParser) triple(c byte, delim string, canOpen, canClose bool) {
 				used += 2
 			}
 		}
-		p.text(delim[used:])
+		p.text(i+used, j)
 	case canOpen && em < 0 && st < 0:
-		p.open(Emphasis, c, delim[:1])
-		p.open(Strong, c, delim[1:])
+		p.open(Emphasis, c, p.s[i:i+1])
+		p.open(Strong, c, p.s[i+1:j])
 	default:
-		p.text(delim)
+		p.text(i, j)
 	}
 }
 
@@ -265,7 +269,7 @@ func (p *inlineParser) code(i int) int {
 	}
 	r := p.runs[p.run]
 	if r.next < 0 {
-		p.text(p.s[i : i+r.n])
+		p.text(i, i+r.n)
 		return i + r.n
 	}
 	end := p.runs[r.next]
