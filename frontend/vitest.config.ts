@@ -9,10 +9,32 @@ export default defineConfig({
   root,
   plugins: [react()],
   test: {
-    globals: true,
-    environment: 'jsdom',
-    include: ['src/**/*.test.{ts,tsx}', 'tests/**/*.test.ts'],
-    setupFiles: ['./tests/setup.ts'],
-    restoreMocks: true,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          globals: true,
+          environment: 'jsdom',
+          include: ['src/**/*.test.{ts,tsx}', 'tests/**/*.test.ts'],
+          exclude: ['tests/**/*.perf.test.ts'],
+          setupFiles: ['./tests/setup.ts'],
+          restoreMocks: true,
+        },
+      },
+      {
+        // Timing budgets run against React's production build, as the
+        // browser does: the development build checks every element it
+        // creates and costs several times more.
+        extends: true,
+        oxc: { jsx: { runtime: 'automatic', development: false } },
+        test: {
+          name: 'perf',
+          environment: 'node',
+          include: ['tests/**/*.perf.test.ts'],
+          env: { NODE_ENV: 'production' },
+        },
+      },
+    ],
   },
 });

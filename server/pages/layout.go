@@ -15,6 +15,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/parleychat/parley/server/chat"
+	"github.com/parleychat/parley/server/markup"
 )
 
 //go:embed templates/*.html style.css
@@ -48,6 +49,8 @@ func newLayout(shell []byte, log *slog.Logger) (*layout, error) {
 		"unread":   unread,
 		"roomName": roomName,
 		"isoTime":  func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		// Message bodies: formatted, every character of the body escaped.
+		"markup": markup.Render,
 	}).ParseFS(files, "templates/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("parse templates: %w", err)
@@ -81,6 +84,7 @@ func newLayout(shell []byte, log *slog.Logger) (*layout, error) {
 	h.Write(shell)
 	h.Write(style)
 	h.Write(l.pre)
+	h.Write([]byte(markup.Version))
 	l.version = base64.RawURLEncoding.EncodeToString(h.Sum(nil)[:9])
 	return l, nil
 }

@@ -63,7 +63,7 @@ func TestPhoneLayout(t *testing.T) {
 			`<h1>lobby</h1>`,
 			`</header>`,
 			`<div class="scroll">`,
-			`<p class="body">hi alice</p>`,
+			`<div class="body"><p>hi alice</p></div>`,
 			`<form class="post-form" method="post" action="` + roomPath + `/messages">`,
 			`<span class="label-text">Message</span> <textarea name="body"`,
 			`<button type="submit">Send</button>`,

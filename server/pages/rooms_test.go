@@ -61,7 +61,7 @@ func TestRooms(t *testing.T) {
 			t.Fatalf("status %d", p.status)
 		}
 		wantHTMLHeaders(t, p)
-		for _, want := range []string{"Talk &amp; chat", `<p class="body">hello 0</p>`, `action="` + roomPath + `/messages"`, `name="body"`} {
+		for _, want := range []string{"Talk &amp; chat", `<div class="body"><p>hello 0</p></div>`, `action="` + roomPath + `/messages"`, `name="body"`} {
 			if !strings.Contains(p.body, want) {
 				t.Errorf("room page lacks %q", want)
 			}

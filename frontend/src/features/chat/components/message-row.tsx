@@ -1,4 +1,5 @@
 import { memo, useState, type KeyboardEvent } from 'react';
+import { Markup } from '../../../components/ui/markup';
 import type { OutboxEntry } from '../../../lib/outbox';
 import { clock, fullClock } from '../../../lib/clock';
 import type { Message } from '../../../lib/schemas';
@@ -50,10 +51,10 @@ export const MessageRow = memo(function MessageRow(props: {
       ) : deleted ? (
         <p className="body deleted">This message was deleted.</p>
       ) : (
-        <p className="body">
-          {message.body}
-          {message.edited_at ? <span className="muted small"> (edited)</span> : null}
-        </p>
+        <div className="body">
+          <Markup source={message.body} />
+          {message.edited_at ? <span className="muted small edited"> (edited)</span> : null}
+        </div>
       )}
       {mine && !deleted && !editing ? (
         <div className="message-actions">
@@ -83,7 +84,9 @@ export const PendingRow = memo(function PendingRow(props: {
         <strong className="author">{authorName}</strong>
         <span className="muted small">{entry.failed ? 'not sent' : 'sending…'}</span>
       </header>
-      <p className="body">{entry.body}</p>
+      <div className="body">
+        <Markup source={entry.body} />
+      </div>
       {entry.failed ? (
         <div className="message-actions visible">
           <span className="form-error">{entry.failed}</span>
