@@ -66,7 +66,7 @@ func (s *Store) commitFast(reqs []*sendReq) ([]sendResult, error) {
 	}
 	// One statement in autocommit: no BEGIN or COMMIT round trip, and the
 	// room locks are held only while it runs.
-	stmt, err := s.insertStmt(ctx)
+	stmt, err := s.insertStmt(ctx, ins.hasReplies())
 	if err != nil {
 		return nil, err
 	}
@@ -166,19 +166,25 @@ func (s *Store) commitChecked(reqs []*sendReq) ([]sendResult, error) {
 }
 
 // insertStmt returns insertFast's prepared statement, preparing it the
-// first time. database/sql prepares it again on each pooled connection
-// that runs it, and again after a connection is replaced.
-func (s *Store) insertStmt(ctx context.Context) (*sqlx.Stmt, error) {
+// first time: the plain one, or the one that also threads replies for a
+// batch holding one, so that a batch without replies pays nothing for
+// them. database/sql prepares it again on each pooled connection that
+// runs it, and again after a connection is replaced.
+func (s *Store) insertStmt(ctx context.Context, replies bool) (*sqlx.Stmt, error) {
 	s.stmtMu.Lock()
 	defer s.stmtMu.Unlock()
-	if s.insert != nil {
-		return s.insert, nil
+	held, text := &s.insert, insertFastSQL
+	if replies {
+		held, text = &s.insertReplies, insertFastRepliesSQL
 	}
-	stmt, err := s.commit.PreparexContext(ctx, insertFastSQL)
+	if *held != nil {
+		return *held, nil
+	}
+	stmt, err := s.commit.PreparexContext(ctx, text)
 	if err != nil {
 		return nil, failed("send: prepare", err)
 	}
-	s.insert = stmt
+	*held = stmt
 	return stmt, nil
 }
 

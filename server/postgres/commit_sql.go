@@ -155,11 +155,16 @@ func insertSent(ctx context.Context, tx *sqlx.Tx, a *insertArrays, lastSeq map[i
 // Within one statement the lock still comes first: the locked CTE is the
 // only reader of last_seq, and under READ COMMITTED a row lock that had to
 // wait returns the row as the previous holder committed it.
+//
+// A batch holding a reply runs insertFastRepliesSQL instead, which takes
+// the replies as a sixth argument.
 func insertFast(ctx context.Context, stmt *sqlx.Stmt, a *insertArrays, wanted int) (map[sendKey]*chat.Message, error) {
 	var msgs []chat.Message
-	err := stmt.SelectContext(ctx, &msgs,
-		pq.Array(a.rooms), pq.Array(a.users), pq.Array(a.bodies), pq.Array(a.clients), wanted,
-		pq.Array(a.replies))
+	args := []any{pq.Array(a.rooms), pq.Array(a.users), pq.Array(a.bodies), pq.Array(a.clients), wanted}
+	if a.hasReplies() {
+		args = append(args, pq.Array(a.replies))
+	}
+	err := stmt.SelectContext(ctx, &msgs, args...)
 	if pq.As(err, "PS001") != nil {
 		return nil, errNotAllInserted
 	}
@@ -174,28 +179,23 @@ func insertFast(ctx context.Context, stmt *sqlx.Stmt, a *insertArrays, wanted in
 // running them, and a send pays for every statement of its batch.
 const insertFastSQL = `
 		WITH k AS (
-			SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $6::bigint[])
-				WITH ORDINALITY AS k(room_id, user_id, body, client_id, reply_to, ord)
+			SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[])
+				WITH ORDINALITY AS k(room_id, user_id, body, client_id, ord)
 		), locked AS (
 			SELECT id, last_seq FROM rooms
 			WHERE id = ANY($1::bigint[])
 			ORDER BY id FOR NO KEY UPDATE
-		), ` + rootsCTE + `, n AS (
-			SELECT k.room_id, k.user_id, k.body, k.client_id, t.root,
-			       l.last_seq + row_number() OVER (PARTITION BY k.room_id ORDER BY k.ord) AS seq,
-			       row_number() OVER (PARTITION BY k.room_id, t.root ORDER BY k.ord) AS reply_rank
+		), n AS (
+			SELECT k.room_id, k.user_id, k.body, k.client_id,
+			       l.last_seq + row_number() OVER (PARTITION BY k.room_id ORDER BY k.ord) AS seq
 			FROM k JOIN locked l ON l.id = k.room_id
-			LEFT JOIN t ON t.ord = k.ord
-			WHERE k.reply_to = 0 OR t.root IS NOT NULL
 		), r AS (
 			UPDATE rooms SET last_seq = x.seq
 			FROM (SELECT room_id, max(seq) AS seq FROM n GROUP BY room_id) AS x
 			WHERE rooms.id = x.room_id
-		), ` + threadsCTE + `, m AS (
-			INSERT INTO messages (room_id, seq, user_id, body, client_id, reply_to, reply_number)
-			SELECT n.room_id, n.seq, n.user_id, n.body, n.client_id, n.root, th.before + n.reply_rank
-			FROM n LEFT JOIN th ON th.room_id = n.room_id AND th.seq = n.root
-			WHERE n.root IS NULL OR th.seq IS NOT NULL
+		), m AS (
+			INSERT INTO messages (room_id, seq, user_id, body, client_id)
+			SELECT room_id, seq, user_id, body, client_id FROM n
 			ON CONFLICT (room_id, user_id, client_id) DO NOTHING
 			RETURNING *
 		), rd AS (
