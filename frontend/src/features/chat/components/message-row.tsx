@@ -1,6 +1,7 @@
 import { memo, useState, type KeyboardEvent } from 'react';
 import type { OutboxEntry } from '../../../lib/outbox';
 import type { Message } from '../../../lib/schemas';
+import { ThreadSummary } from './thread-summary';
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 const dayFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
@@ -11,6 +12,8 @@ export interface RowActions {
   onCancelEdit: () => void;
   onSaveEdit: (seq: number, body: string) => void;
   onDelete: (seq: number) => void;
+  /** Opens a message's thread; rows of a thread itself leave it out. */
+  onOpenThread?: (seq: number) => void;
 }
 
 /**
@@ -26,6 +29,7 @@ export const MessageRow = memo(function MessageRow(props: {
   const { message, mine, editing, actions } = props;
   const when = new Date(message.created_at);
   const deleted = message.deleted === true;
+  const openThread = message.reply_to === undefined ? actions.onOpenThread : undefined;
   return (
     <article
       className="message"
@@ -52,14 +56,24 @@ export const MessageRow = memo(function MessageRow(props: {
           {message.edited_at ? <span className="muted small"> (edited)</span> : null}
         </p>
       )}
-      {mine && !deleted && !editing ? (
+      {openThread ? <ThreadSummary message={message} onOpen={openThread} /> : null}
+      {(mine || openThread) && !deleted && !editing ? (
         <div className="message-actions">
-          <button type="button" onClick={() => actions.onStartEdit(message.seq)}>
-            Edit
-          </button>
-          <button type="button" onClick={() => actions.onDelete(message.seq)}>
-            Delete
-          </button>
+          {openThread ? (
+            <button type="button" onClick={() => openThread(message.seq)}>
+              Reply
+            </button>
+          ) : null}
+          {mine ? (
+            <>
+              <button type="button" onClick={() => actions.onStartEdit(message.seq)}>
+                Edit
+              </button>
+              <button type="button" onClick={() => actions.onDelete(message.seq)}>
+                Delete
+              </button>
+            </>
+          ) : null}
         </div>
       ) : null}
     </article>
