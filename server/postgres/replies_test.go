@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/parleychat/parley/server/chat"
@@ -367,9 +368,9 @@ func TestListReplies(t *testing.T) {
 	})
 }
 
-// BenchmarkSendReply compares a lone reply with a lone message in a room
-// of 20,000 analyzed messages; replies go to the newest 500 messages in
-// turn. PARLEY_BENCH_NOSYNC=1 turns synchronous_commit off, leaving the
+// BenchmarkSendReply compares replies with messages in a room of 20,000
+// analyzed messages, one sender and many; replies go to the newest 500
+// messages in turn. PARLEY_BENCH_NOSYNC=1 turns synchronous_commit off, leaving the
 // statements' own cost without the WAL flush.
 func BenchmarkSendReply(b *testing.B) {
 	dsn := testenv.NewDatabase(b)
@@ -399,6 +400,30 @@ func BenchmarkSendReply(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
+		})
+	}
+	// 64 senders at once, so that sends share batches: with one send in
+	// ten a reply, nearly every batch holds one and runs the reply
+	// statement.
+	for _, every := range []int64{0, 10} {
+		b.Run(fmt.Sprintf("senders=64/reply-every=%d", every), func(b *testing.B) {
+			var next atomic.Int64
+			next.Store(n)
+			b.SetParallelism(32) // 64 goroutines on two cores
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					i := next.Add(1)
+					m := chat.NewMessage{RoomID: r.ID, UserID: u.ID, Body: body, ClientID: fmt.Sprintf("b%d", i)}
+					if every > 0 && i%every == 0 {
+						m.ReplyTo = total - i%500
+					}
+					if _, _, err := s.SendMessage(context.Background(), m); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
+			n = next.Load()
 		})
 	}
 }
