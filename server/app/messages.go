@@ -10,7 +10,13 @@ import (
 // SendMessage validates and commits a message to a room the caller belongs
 // to. A retried client_id answers the first message with created=false.
 func (a *App) SendMessage(ctx context.Context, u *chat.User, roomID int64, body, clientID string) (*chat.Message, bool, error) {
-	if err := chat.ValidateBody(body); err != nil {
+	return a.send(ctx, u, chat.NewMessage{RoomID: roomID, UserID: u.ID, Body: body, ClientID: clientID})
+}
+
+// send is SendMessage for any message, a reply included.
+func (a *App) send(ctx context.Context, u *chat.User, m chat.NewMessage) (*chat.Message, bool, error) {
+	roomID, clientID := m.RoomID, m.ClientID
+	if err := chat.ValidateBody(m.Body); err != nil {
 		return nil, false, err
 	}
 	if err := chat.ValidateClientID(clientID); err != nil {
@@ -32,7 +38,7 @@ func (a *App) SendMessage(ctx context.Context, u *chat.User, roomID int64, body,
 		}
 		return nil, false, err
 	}
-	msg, created, err := a.messages.SendMessage(ctx, chat.NewMessage{RoomID: roomID, UserID: u.ID, Body: body, ClientID: clientID})
+	msg, created, err := a.messages.SendMessage(ctx, m)
 	if err != nil {
 		return nil, false, err
 	}

@@ -14,11 +14,13 @@ type page struct {
 
 // SendMessage commits a message, then retires the room's newest pages and
 // metadata, the sender's memberships (the store moves their read marker)
-// and, for a public room, the directory.
+// and, for a public room, the directory; a reply also what holds its
+// parent (replyKeys).
 func (s *Stores) SendMessage(ctx context.Context, m chat.NewMessage) (*chat.Message, bool, error) {
 	msg, created, err := s.inner.SendMessage(ctx, m)
 	if created || mayHaveCommitted(err) {
 		keys := []string{roomSeqKey(m.RoomID), userKey(m.UserID)}
+		keys = append(keys, replyKeys(m, msg)...)
 		if s.isPublic(ctx, m.RoomID) {
 			keys = append(keys, publicKey)
 		}
@@ -31,7 +33,8 @@ func (s *Stores) SendMessage(ctx context.Context, m chat.NewMessage) (*chat.Mess
 // seq change with every send, so they are keyed by the room's last_seq and
 // rev versions. A page before a seq that reaches up to that seq holds only
 // messages that can change by an edit or a delete, so it is keyed by the rev
-// version alone and kept for the long History TTL.
+// version (and the thread buckets it spans: a reply changes its parent's
+// reply_count) and kept for the long History TTL.
 func (s *Stores) ListMessages(ctx context.Context, roomID int64, p chat.Page) ([]chat.Message, bool, error) {
 	const kind = "page"
 	if p.BeforeSeq < 0 || p.AfterSeq < 0 || (p.BeforeSeq != 0 && p.AfterSeq != 0) {
@@ -44,11 +47,12 @@ func (s *Stores) ListMessages(ctx context.Context, roomID int64, p chat.Page) ([
 	}
 	var sp spec[page]
 	if p.BeforeSeq > 0 {
-		vs, asOf, ok := s.versionsIfUsableAt(ctx, kind, roomRevKey(roomID))
+		before := p.BeforeSeq
+		keys := append([]string{roomRevKey(roomID)}, bucketsOf(roomID, before-int64(limit), before-1)...)
+		vs, asOf, ok := s.versionsIfUsableAt(ctx, kind, keys...)
 		if !ok {
 			return s.inner.ListMessages(ctx, roomID, p)
 		}
-		before := p.BeforeSeq
 		sp = spec[page]{
 			kind: kind, key: key(kind, itoa(roomID), token(vs...), "b"+itoa(before), itoa(int64(limit))),
 			ttl: s.ttl.History, load: load, asOf: asOf,
@@ -91,11 +95,12 @@ func pageLimit(n int) int {
 	return n
 }
 
-// FindMessage answers from the cache until the room's rev moves. Absences
-// are not kept: the seq may be taken by the next send.
+// FindMessage answers from the cache until the room's rev or the
+// message's thread bucket moves. Absences are not kept: the seq may be
+// taken by the next send.
 func (s *Stores) FindMessage(ctx context.Context, roomID, seq int64) (*chat.Message, error) {
 	const kind = "message"
-	vs, ok := s.versionsIfUsable(ctx, kind, roomRevKey(roomID))
+	vs, ok := s.versionsIfUsable(ctx, kind, roomRevKey(roomID), threadsKey(roomID, seq/threadBucket))
 	if !ok {
 		return s.inner.FindMessage(ctx, roomID, seq)
 	}

@@ -18,6 +18,11 @@ type Message struct {
 	CreatedAt time.Time  `json:"created_at" db:"created_at"`
 	EditedAt  *time.Time `json:"edited_at,omitempty" db:"edited_at"`
 	Deleted   bool       `json:"deleted" db:"deleted"`
+	// Replies (threads): see reply.go.
+	ReplyTo     int64      `json:"reply_to,omitempty" db:"reply_to"`
+	ReplyNumber int        `json:"reply_number,omitempty" db:"reply_number"`
+	ReplyCount  int        `json:"reply_count,omitempty" db:"reply_count"`
+	LastReplyAt *time.Time `json:"last_reply_at,omitempty" db:"last_reply_at"`
 }
 
 // Limits on messages and their pages.
@@ -60,6 +65,8 @@ type NewMessage struct {
 	UserID   int64
 	Body     string
 	ClientID string
+	// ReplyTo, when not 0, is the seq of the message this one replies to.
+	ReplyTo int64
 }
 
 // Page selects a slice of a room's history by seq. At most one of
@@ -99,4 +106,8 @@ type MessageStore interface {
 	// DeleteMessage soft-deletes a message (empty body, Deleted) and bumps
 	// the room's rev. Deleting a deleted message is a no-op.
 	DeleteMessage(ctx context.Context, roomID, seq int64) (*Message, error)
+	// ListReplies returns a page of the replies to message seq in ascending
+	// seq order, paged by seq like ListMessages, and whether more exist in
+	// the page's direction. A message without replies has an empty page.
+	ListReplies(ctx context.Context, roomID, seq int64, p Page) (msgs []Message, hasMore bool, err error)
 }

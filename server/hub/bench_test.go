@@ -30,6 +30,9 @@ func (oneRoom) Room(context.Context, *chat.User, int64) (*chat.Room, error) {
 func (oneRoom) SendMessage(context.Context, *chat.User, int64, string, string) (*chat.Message, bool, error) {
 	return nil, false, chat.Errorf(chat.EFORBIDDEN, "read only")
 }
+func (oneRoom) SendReply(context.Context, *chat.User, int64, int64, string, string) (*chat.Message, bool, error) {
+	return nil, false, chat.Errorf(chat.EFORBIDDEN, "read only")
+}
 func (oneRoom) Messages(context.Context, *chat.User, int64, chat.Page) ([]chat.Message, bool, error) {
 	return nil, false, nil
 }

@@ -30,6 +30,8 @@ type Frame struct {
 	Seq      int64
 	// Rooms maps room id to the last seq the client saw, for resume.
 	Rooms map[int64]int64
+	// ReplyTo makes a send a reply to that seq; 0 for none.
+	ReplyTo int64
 }
 
 type wireFrame struct {
@@ -39,6 +41,7 @@ type wireFrame struct {
 	ClientID string           `json:"client_id"`
 	Seq      int64            `json:"seq"`
 	Rooms    map[string]int64 `json:"rooms"`
+	ReplyTo  *int64           `json:"reply_to"`
 }
 
 // DecodeFrame parses and checks the shape of one client frame. Its errors
@@ -62,6 +65,12 @@ func DecodeFrame(data []byte) (Frame, error) {
 		f.RoomID, f.Body = w.RoomID, w.Body
 		if w.RoomID <= 0 {
 			return f, chat.Invalid("room_id", "room_id must be a positive integer.")
+		}
+		if w.ReplyTo != nil {
+			if err := chat.ValidateReplyTo(*w.ReplyTo); err != nil {
+				return f, err
+			}
+			f.ReplyTo = *w.ReplyTo
 		}
 	case TypeTyping:
 		f.RoomID = w.RoomID

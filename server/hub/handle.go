@@ -57,7 +57,13 @@ func (h *Hub) handleSend(ctx context.Context, ch Chat, c *conn, f Frame, arrived
 		return
 	}
 	at = chat.ObserveStage(ctx, chat.StageSession, at)
-	m, _, err := ch.SendMessage(ctx, &c.user, f.RoomID, f.Body, f.ClientID)
+	var m *chat.Message
+	var err error
+	if f.ReplyTo != 0 {
+		m, _, err = ch.SendReply(ctx, &c.user, f.RoomID, f.ReplyTo, f.Body, f.ClientID)
+	} else {
+		m, _, err = ch.SendMessage(ctx, &c.user, f.RoomID, f.Body, f.ClientID)
+	}
 	if err != nil {
 		c.sendError(err, f.ClientID, f.RoomID)
 		return

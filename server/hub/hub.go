@@ -26,6 +26,8 @@ type Chat interface {
 	MyRooms(ctx context.Context, u *chat.User) ([]chat.Room, error)
 	Room(ctx context.Context, u *chat.User, roomID int64) (*chat.Room, error)
 	SendMessage(ctx context.Context, u *chat.User, roomID int64, body, clientID string) (*chat.Message, bool, error)
+	// SendReply is SendMessage for a reply to message replyTo.
+	SendReply(ctx context.Context, u *chat.User, roomID, replyTo int64, body, clientID string) (*chat.Message, bool, error)
 	Messages(ctx context.Context, u *chat.User, roomID int64, p chat.Page) ([]chat.Message, bool, error)
 	// CommittedMessages returns a room's committed messages with afterSeq
 	// < seq ≤ upToSeq, read past every cache, without an access check: the

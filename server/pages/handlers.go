@@ -133,7 +133,7 @@ func (p *Pages) showRoom(c *fiber.Ctx, status int, u *chat.User, room *chat.Room
 	if err != nil {
 		return p.errorPage(c, u, err)
 	}
-	v.User, v.Room, v.Messages, v.HasMore = u, room, msgs, hasMore
+	v.User, v.Room, v.Messages, v.HasMore = u, room, topLevel(msgs), hasMore
 	if v.Zone == nil {
 		v.Zone, v.Now = p.zones.readerZone(c), time.Now()
 	}

@@ -39,6 +39,10 @@ type App interface {
 	Messages(ctx context.Context, u *chat.User, roomID int64, p chat.Page) ([]chat.Message, bool, error)
 	// SendMessage posts a message; a repeated clientID returns the first.
 	SendMessage(ctx context.Context, u *chat.User, roomID int64, body, clientID string) (*chat.Message, bool, error)
+	// Thread, Replies and SendReply serve a thread (replies.go).
+	Thread(ctx context.Context, u *chat.User, roomID, seq int64) (*chat.Room, *chat.Message, error)
+	Replies(ctx context.Context, u *chat.User, roomID, seq int64, p chat.Page) ([]chat.Message, bool, error)
+	SendReply(ctx context.Context, u *chat.User, roomID, replyTo int64, body, clientID string) (*chat.Message, bool, error)
 }
 
 // SessionCookie is the cookie carrying the session token, shared with the
@@ -123,11 +127,13 @@ func (p *Pages) Register(r fiber.Router) {
 	r.Get("/login", p.loginForm)
 	r.Get("/register", p.registerForm)
 	r.Get("/rooms/:id", p.room)
+	r.Get("/rooms/:id/threads/:seq", p.thread)
 	post := func(path string, h fiber.Handler) { r.Post(path, p.sameOrigin, p.checkInput, p.limitForm, h) }
 	post("/login", p.login)
 	post("/register", p.register)
 	post("/logout", p.logout)
 	post("/rooms/:id/messages", p.postMessage)
+	post("/rooms/:id/threads/:seq", p.postReply)
 	r.Get("/admin", p.admin)
 	r.Get("/admin/*", p.admin)
 	r.Get("/*", p.fallback)

@@ -25,6 +25,8 @@ type view struct {
 	Room     *chat.Room
 	Messages []chat.Message
 	HasMore  bool
+	// Parent is the first message of the thread a thread page shows.
+	Parent *chat.Message
 
 	Status  int
 	Message string

@@ -37,7 +37,8 @@ var errNotAllInserted = errors.New("postgres: send: not every message of the bat
 // inserted, the statement raises (parley_send_check) and so commits nothing,
 // since its seqs would leave a gap; a second attempt then locks the rooms in
 // a transaction, looks the earlier messages up while holding the locks, and
-// inserts the rest, so a retry never takes a seq.
+// inserts the rest, so a retry never takes a seq. Replies whose parent is
+// missing or deleted take the second attempt too, which refuses them alone.
 func (s *Store) commitGroup(reqs []*sendReq) ([]sendResult, error) {
 	results, err := s.commitFast(reqs)
 	if errors.Is(err, errNotAllInserted) {
@@ -65,7 +66,7 @@ func (s *Store) commitFast(reqs []*sendReq) ([]sendResult, error) {
 	}
 	// One statement in autocommit: no BEGIN or COMMIT round trip, and the
 	// room locks are held only while it runs.
-	stmt, err := s.insertStmt(ctx)
+	stmt, err := s.insertStmt(ctx, ins.hasReplies())
 	if err != nil {
 		return nil, err
 	}
@@ -106,6 +107,10 @@ func (s *Store) commitChecked(reqs []*sendReq) ([]sendResult, error) {
 	if err != nil {
 		return nil, err
 	}
+	threads, err := findThreads(ctx, tx, reqs)
+	if err != nil {
+		return nil, err
+	}
 	results := make([]sendResult, len(reqs))
 	var ins insertArrays
 	firstOf := map[sendKey]int{} // key → index of the request that inserts it
@@ -125,10 +130,17 @@ func (s *Store) commitChecked(reqs []*sendReq) ([]sendResult, error) {
 			dupOf[i] = j
 			continue
 		}
+		root, err := thread(r.msg, threads)
+		if err != nil {
+			results[i] = sendResult{err: err}
+			continue
+		}
 		firstOf[k] = i
 		last++
 		lastSeq[r.msg.RoomID] = last
-		ins.add(r.msg, last)
+		m := r.msg
+		m.ReplyTo = root
+		ins.add(m, last)
 	}
 	if len(ins.seqs) > 0 {
 		inserted, err := insertSent(ctx, tx, &ins, lastSeq)
@@ -154,19 +166,25 @@ func (s *Store) commitChecked(reqs []*sendReq) ([]sendResult, error) {
 }
 
 // insertStmt returns insertFast's prepared statement, preparing it the
-// first time. database/sql prepares it again on each pooled connection
-// that runs it, and again after a connection is replaced.
-func (s *Store) insertStmt(ctx context.Context) (*sqlx.Stmt, error) {
+// first time: the plain one, or the one that also threads replies for a
+// batch holding one, so that a batch without replies pays nothing for
+// them. database/sql prepares it again on each pooled connection that
+// runs it, and again after a connection is replaced.
+func (s *Store) insertStmt(ctx context.Context, replies bool) (*sqlx.Stmt, error) {
 	s.stmtMu.Lock()
 	defer s.stmtMu.Unlock()
-	if s.insert != nil {
-		return s.insert, nil
+	held, text := &s.insert, insertFastSQL
+	if replies {
+		held, text = &s.insertReplies, insertFastRepliesSQL
 	}
-	stmt, err := s.commit.PreparexContext(ctx, insertFastSQL)
+	if *held != nil {
+		return *held, nil
+	}
+	stmt, err := s.commit.PreparexContext(ctx, text)
 	if err != nil {
 		return nil, failed("send: prepare", err)
 	}
-	s.insert = stmt
+	*held = stmt
 	return stmt, nil
 }
 

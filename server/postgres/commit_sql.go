@@ -79,9 +79,13 @@ func findSent(ctx context.Context, tx *sqlx.Tx, reqs []*sendReq, rooms map[int64
 }
 
 // insertArrays holds the new messages of a batch column by column.
+// replies is each message's reply_to, 0 for none: as sent for the fast
+// attempt, which finds each thread itself, and the thread's first message
+// for the careful one, which found it under the room locks.
 type insertArrays struct {
 	rooms, seqs, users []int64
 	bodies, clients    []string
+	replies            []int64
 }
 
 func (a *insertArrays) add(m chat.NewMessage, seq int64) {
@@ -90,12 +94,15 @@ func (a *insertArrays) add(m chat.NewMessage, seq int64) {
 	a.users = append(a.users, m.UserID)
 	a.bodies = append(a.bodies, m.Body)
 	a.clients = append(a.clients, m.ClientID)
+	a.replies = append(a.replies, m.ReplyTo)
 }
 
 // insertSent writes the batch in one statement: the rooms' new last_seq,
-// the messages, and each sender's read marker moved up to their own newest
-// message (your own messages are never unread). A message whose key exists
-// already is skipped, and missing from the result.
+// the messages, the threads' reply counts, and each sender's read marker
+// moved up to their own newest message (your own messages are never
+// unread). A message whose key exists already is skipped, and missing
+// from the result. a.replies must name existing thread roots (checked
+// under the room locks by checkReplies).
 func insertSent(ctx context.Context, tx *sqlx.Tx, a *insertArrays, lastSeq map[int64]int64) (map[sendKey]*chat.Message, error) {
 	var roomIDs, lasts []int64
 	for id, last := range lastSeq {
@@ -108,9 +115,15 @@ func insertSent(ctx context.Context, tx *sqlx.Tx, a *insertArrays, lastSeq map[i
 			UPDATE rooms SET last_seq = v.last_seq
 			FROM unnest($1::bigint[], $2::bigint[]) AS v(id, last_seq)
 			WHERE rooms.id = v.id AND rooms.last_seq <> v.last_seq
-		), m AS (
-			INSERT INTO messages (room_id, seq, user_id, body, client_id)
-			SELECT * FROM unnest($3::bigint[], $4::bigint[], $5::bigint[], $6::text[], $7::text[])
+		), n AS (
+			SELECT k.*, NULLIF(k.reply_to, 0) AS root,
+			       row_number() OVER (PARTITION BY k.room_id, k.reply_to ORDER BY k.seq) AS reply_rank
+			FROM unnest($3::bigint[], $4::bigint[], $5::bigint[], $6::text[], $7::text[], $8::bigint[])
+				AS k(room_id, seq, user_id, body, client_id, reply_to)
+		), `+threadsCTE+`, m AS (
+			INSERT INTO messages (room_id, seq, user_id, body, client_id, reply_to, reply_number)
+			SELECT n.room_id, n.seq, n.user_id, n.body, n.client_id, n.root, th.before + n.reply_rank
+			FROM n LEFT JOIN th ON th.room_id = n.room_id AND th.seq = n.root
 			ON CONFLICT (room_id, user_id, client_id) DO NOTHING
 			RETURNING *
 		), rd AS (
@@ -122,7 +135,8 @@ func insertSent(ctx context.Context, tx *sqlx.Tx, a *insertArrays, lastSeq map[i
 		)
 		SELECT `+messageColumns+` FROM m JOIN users u ON u.id = m.user_id`,
 		pq.Array(roomIDs), pq.Array(lasts),
-		pq.Array(a.rooms), pq.Array(a.seqs), pq.Array(a.users), pq.Array(a.bodies), pq.Array(a.clients))
+		pq.Array(a.rooms), pq.Array(a.seqs), pq.Array(a.users), pq.Array(a.bodies), pq.Array(a.clients),
+		pq.Array(a.replies))
 	if err != nil {
 		return nil, wrap(err, "send: insert messages", "Room not found.")
 	}
@@ -131,8 +145,9 @@ func insertSent(ctx context.Context, tx *sqlx.Tx, a *insertArrays, lastSeq map[i
 
 // insertFast locks the rooms, numbers the messages after each room's
 // last_seq in batch order, and writes everything in one statement. If a
-// room is missing or a key exists already, fewer than wanted rows are
-// inserted and the statement fails (rolling back) with errNotAllInserted. The
+// room is missing, a key exists already or a reply's parent is missing or
+// deleted, fewer than wanted rows are inserted and the statement fails
+// (rolling back) with errNotAllInserted. The
 // check sits in a WHERE without columns, which PostgreSQL runs once before
 // anything else of the main query, so it runs even when nothing was
 // inserted.
@@ -140,10 +155,16 @@ func insertSent(ctx context.Context, tx *sqlx.Tx, a *insertArrays, lastSeq map[i
 // Within one statement the lock still comes first: the locked CTE is the
 // only reader of last_seq, and under READ COMMITTED a row lock that had to
 // wait returns the row as the previous holder committed it.
+//
+// A batch holding a reply runs insertFastRepliesSQL instead, which takes
+// the replies as a sixth argument.
 func insertFast(ctx context.Context, stmt *sqlx.Stmt, a *insertArrays, wanted int) (map[sendKey]*chat.Message, error) {
 	var msgs []chat.Message
-	err := stmt.SelectContext(ctx, &msgs,
-		pq.Array(a.rooms), pq.Array(a.users), pq.Array(a.bodies), pq.Array(a.clients), wanted)
+	args := []any{pq.Array(a.rooms), pq.Array(a.users), pq.Array(a.bodies), pq.Array(a.clients), wanted}
+	if a.hasReplies() {
+		args = append(args, pq.Array(a.replies))
+	}
+	err := stmt.SelectContext(ctx, &msgs, args...)
 	if pq.As(err, "PS001") != nil {
 		return nil, errNotAllInserted
 	}

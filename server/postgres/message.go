@@ -10,6 +10,7 @@ import (
 // messageColumns are the columns of chat.Message with its author, for a
 // query over messages m joined to users u.
 const messageColumns = `m.id, m.room_id, m.seq, m.body, m.client_id, m.created_at, m.edited_at, m.deleted,
+	` + replyColumns + `,
 	u.id AS "user.id", u.username AS "user.username", u.display_name AS "user.display_name"`
 
 // ListMessages returns a page of a room's history in ascending seq order

@@ -26,7 +26,8 @@ type sendResult struct {
 // sends that arrive while a transaction is in flight form the next one. A
 // second send with the same (room, user, client_id) returns the first
 // message and created=false, and takes no seq. ENOTFOUND if the room or user
-// does not exist; EINVALID for a bad body or client_id. A ctx that ends
+// does not exist; EINVALID for a bad body or client_id, or for a reply_to
+// naming no message of the room or a deleted one (see chat.NoParent). A ctx that ends
 // while the send waits in the queue returns ctx.Err() and nothing is
 // stored; one that ends while its batch commits returns the commit's
 // outcome.
@@ -36,6 +37,11 @@ func (s *Store) SendMessage(ctx context.Context, m chat.NewMessage) (*chat.Messa
 	}
 	if err := chat.ValidateClientID(m.ClientID); err != nil {
 		return nil, false, err
+	}
+	if m.ReplyTo != 0 {
+		if err := chat.ValidateReplyTo(m.ReplyTo); err != nil {
+			return nil, false, err
+		}
 	}
 	if m.RoomID <= 0 {
 		return nil, false, chat.Errorf(chat.ENOTFOUND, "Room not found.")

@@ -65,9 +65,10 @@ type Store struct {
 	once   sync.Once
 
 	// insert is the prepared statement of a batch's fast path, made on
-	// first use.
-	stmtMu sync.Mutex
-	insert *sqlx.Stmt
+	// first use; insertReplies that of a batch holding a reply.
+	stmtMu        sync.Mutex
+	insert        *sqlx.Stmt
+	insertReplies *sqlx.Stmt
 
 	// lag decides which reads the replica may answer; nil without one.
 	lag                                   *lagTracker
@@ -138,6 +139,9 @@ func (s *Store) Close() error {
 		s.stmtMu.Lock()
 		if s.insert != nil {
 			_ = s.insert.Close()
+		}
+		if s.insertReplies != nil {
+			_ = s.insertReplies.Close()
 		}
 		s.stmtMu.Unlock()
 	})

@@ -4,7 +4,6 @@ import (
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/parleychat/parley/server/app"
 	"github.com/parleychat/parley/server/chat"
 )
 
@@ -25,23 +24,8 @@ func (s *Server) listMessages(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var p chat.Page
-	if p.BeforeSeq, err = queryInt(c, "before_seq"); err != nil {
-		return err
-	}
-	if p.AfterSeq, err = queryInt(c, "after_seq"); err != nil {
-		return err
-	}
-	p.Forward = c.Query("after_seq") != ""
-	limit, err := queryInt(c, "limit")
+	p, err := pageQuery(c)
 	if err != nil {
-		return err
-	}
-	if limit == 0 && c.Query("limit") != "" {
-		return chat.Invalid("limit", "limit must be between 1 and %d.", chat.PageMaxLimit)
-	}
-	p.Limit = int(min(limit, chat.PageMaxLimit))
-	if p, err = app.ValidatePage(p); err != nil {
 		return err
 	}
 	u := currentUser(c)
@@ -77,6 +61,8 @@ func (s *Server) listMessages(c *fiber.Ctx) error {
 type sendRequest struct {
 	Body     string `json:"body"`
 	ClientID string `json:"client_id"`
+	// ReplyTo makes the message a reply (replies.go); null is none.
+	ReplyTo *int64 `json:"reply_to"`
 }
 
 func (s *Server) sendMessage(c *fiber.Ctx) error {
@@ -88,7 +74,13 @@ func (s *Server) sendMessage(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	msg, created, err := s.app.SendMessage(c.UserContext(), currentUser(c), id, req.Body, req.ClientID)
+	var msg *chat.Message
+	var created bool
+	if req.ReplyTo != nil {
+		msg, created, err = s.app.SendReply(c.UserContext(), currentUser(c), id, *req.ReplyTo, req.Body, req.ClientID)
+	} else {
+		msg, created, err = s.app.SendMessage(c.UserContext(), currentUser(c), id, req.Body, req.ClientID)
+	}
 	if err != nil {
 		return err
 	}

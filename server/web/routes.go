@@ -51,6 +51,7 @@ func (s *Server) routes(o Options) {
 	authed.Post("/rooms/:id/messages", s.sendMessage)
 	authed.Patch("/rooms/:id/messages/:seq", s.editMessage)
 	authed.Delete("/rooms/:id/messages/:seq", s.deleteMessage)
+	authed.Get("/rooms/:id/messages/:seq/replies", s.listReplies)
 
 	// Anything else under /api (any letter case) answers the contract's
 	// JSON 404, never the SPA's index page that later routes would serve.

@@ -1,6 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
 import { applyDelete, applyEdit, upsertMessage } from '../features/chat/api/messages';
+import { applyThreadDelete, applyThreadEdit, noteReply } from '../features/chat/api/replies';
 import { changeMembers, setPresence } from '../features/rooms/api/members';
 import { addRoom, noteRoomMessage, roomKeys } from '../features/rooms/api/rooms';
 import type { User } from '../lib/schemas';
@@ -24,15 +25,18 @@ export function useRealtimeSync(me: User, activeRoomId: number | undefined): voi
         case 'ack': {
           const m = e.message;
           upsertMessage(qc, m);
+          noteReply(qc, m);
           const unread = m.user.id !== me.id && !(m.room_id === active.current && visible());
           noteRoomMessage(qc, m.room_id, m.seq, unread);
           return;
         }
         case 'message_edited':
           applyEdit(qc, e.message);
+          applyThreadEdit(qc, e.message);
           return;
         case 'message_deleted':
           applyDelete(qc, e.room_id, e.seq);
+          applyThreadDelete(qc, e.room_id, e.seq);
           return;
         case 'presence':
           setPresence(qc, new Map([[e.user_id, e.online]]));

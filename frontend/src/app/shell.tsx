@@ -5,7 +5,7 @@ import { RoomHeader } from '../features/rooms/components/room-header';
 import { Sidebar } from '../features/rooms/components/sidebar';
 import { roomLabel } from '../features/rooms/api/room-name';
 import { markRoomRead, useRoom } from '../features/rooms/api/rooms';
-import { Link, useRoute } from '../lib/router';
+import { Link, navigate, useRoute } from '../lib/router';
 import type { User } from '../lib/schemas';
 import { ConnectionBanner } from './connection-banner';
 import { useRealtimeSync } from './realtime';
@@ -29,7 +29,7 @@ export function Shell(props: { me: User; onLogout: () => void }) {
         <Sidebar me={me} onLogout={props.onLogout} />
         <Suspense fallback={<Spinner />}>
           {route.name === 'room' ? (
-            <RoomPane key={route.roomId} roomId={route.roomId} me={me} />
+            <RoomPane key={route.roomId} roomId={route.roomId} thread={route.thread} me={me} />
           ) : route.name === 'browse' ? (
             <BrowseRooms />
           ) : route.name === 'home' ? (
@@ -47,10 +47,15 @@ export function Shell(props: { me: User; onLogout: () => void }) {
   );
 }
 
-function RoomPane(props: { roomId: number; me: User }) {
+function RoomPane(props: { roomId: number; thread: number | undefined; me: User }) {
   const qc = useQueryClient();
   const room = useRoom(props.roomId);
   const onRead = useCallback((roomId: number, seq: number) => markRoomRead(qc, roomId, seq), [qc]);
+  const { roomId } = props;
+  const onThread = useCallback(
+    (seq: number | undefined) => navigate(seq === undefined ? `/rooms/${roomId}` : `/rooms/${roomId}/threads/${seq}`),
+    [roomId],
+  );
   const name = room.data
     ? room.data.kind === 'direct'
       ? roomLabel(room.data, props.me)
@@ -63,6 +68,8 @@ function RoomPane(props: { roomId: number; me: User }) {
       me={props.me}
       header={<RoomHeader roomId={props.roomId} me={props.me} />}
       onRead={onRead}
+      thread={props.thread}
+      onThread={onThread}
     />
   );
 }

@@ -4,6 +4,8 @@ export interface OutboxEntry {
   room_id: number;
   body: string;
   created_at: string;
+  /** The thread's first message, for a reply. */
+  reply_to?: number;
   /** Set when the server refused it for good (the UI offers discard). */
   failed?: string;
 }
@@ -117,6 +119,7 @@ function isEntry(v: unknown): v is OutboxEntry {
     typeof e.client_id === 'string' &&
     typeof e.room_id === 'number' &&
     typeof e.body === 'string' &&
-    typeof e.created_at === 'string'
+    typeof e.created_at === 'string' &&
+    (e.reply_to === undefined || typeof e.reply_to === 'number')
   );
 }

@@ -52,7 +52,7 @@ export type Route =
   | { name: 'register' }
   | { name: 'home' }
   | { name: 'browse' }
-  | { name: 'room'; roomId: number }
+  | { name: 'room'; roomId: number; thread?: number }
   | { name: 'not-found' };
 
 /** Maps a path to a route. */
@@ -63,6 +63,8 @@ export function matchRoute(path: string): Route {
   if (path === '/browse') return { name: 'browse' };
   const room = /^\/rooms\/(\d{1,15})\/?$/.exec(path);
   if (room?.[1]) return { name: 'room', roomId: Number(room[1]) };
+  const thread = /^\/rooms\/(\d{1,15})\/threads\/(\d{1,15})\/?$/.exec(path);
+  if (thread?.[1] && thread[2]) return { name: 'room', roomId: Number(thread[1]), thread: Number(thread[2]) };
   return { name: 'not-found' };
 }
 

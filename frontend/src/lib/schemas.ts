@@ -46,6 +46,12 @@ export const messageSchema = z.object({
   created_at: z.string(),
   edited_at: z.optional(z.nullable(z.string())),
   deleted: z.optional(z.boolean()),
+  /** Replies: the thread's first message a reply belongs to, and its place there. */
+  reply_to: z.optional(z.number()),
+  reply_number: z.optional(z.number()),
+  /** On a thread's first message: how many replies, and when the newest came. */
+  reply_count: z.optional(z.number()),
+  last_reply_at: z.optional(z.string()),
 });
 /** One message of a room, numbered by seq. */
 export type Message = z.infer<typeof messageSchema>;

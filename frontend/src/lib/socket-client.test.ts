@@ -520,6 +520,20 @@ describe('SocketClient outbox', () => {
     h.client.stop();
   });
 
+  it('OKReplyResentAfterDrop', () => {
+    const h = setup();
+    h.client.start();
+    const s1 = h.connect({ '7': 0 });
+    const entry = h.client.sendReply(7, 3, 'in the thread');
+    const frame = { type: 'send', room_id: 7, body: 'in the thread', client_id: entry.client_id, reply_to: 3 };
+    expect(s1.sentOfType('send')).toEqual([frame]);
+    s1.drop();
+    vi.advanceTimersByTime(1_000);
+    // The outbox keeps the reply a reply across reconnects.
+    expect(h.connect({ '7': 0 }).sentOfType('send')).toEqual([frame]);
+    h.client.stop();
+  });
+
   it('ErrRateLimitedIsRetried', () => {
     const h = setup();
     h.client.start();

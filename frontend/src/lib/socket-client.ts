@@ -175,6 +175,20 @@ export class SocketClient {
     return entry;
   }
 
+  /** Queues a reply to message replyTo of a room, like send. */
+  sendReply(roomId: number, replyTo: number, body: string, clientId: string = newClientId()): OutboxEntry {
+    const entry: OutboxEntry = {
+      client_id: clientId,
+      room_id: roomId,
+      body,
+      created_at: new Date().toISOString(),
+      reply_to: replyTo,
+    };
+    this.opts.outbox.put(entry);
+    this.trySend(entry);
+    return entry;
+  }
+
   /** Sends a failed outbox entry again. */
   retry(clientId: string): void {
     const entry = this.opts.outbox.list().find((e) => e.client_id === clientId);
@@ -329,6 +343,7 @@ export class SocketClient {
       room_id: entry.room_id,
       body: entry.body,
       client_id: entry.client_id,
+      ...(entry.reply_to === undefined ? {} : { reply_to: entry.reply_to }),
     });
     if (sent) this.sentThisConnection.add(entry.client_id);
   }

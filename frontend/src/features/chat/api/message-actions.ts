@@ -2,6 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../../lib/api-client';
 import { messageAnswerSchema } from '../../../lib/schemas';
 import { applyDelete, applyEdit } from './messages';
+import { applyThreadDelete, applyThreadEdit } from './replies';
 
 /** Edits one of the user's own messages. */
 export function useEditMessage(roomId: number) {
@@ -15,7 +16,10 @@ export function useEditMessage(roomId: number) {
           schema: messageAnswerSchema,
         })
       ).message,
-    onSuccess: (message) => applyEdit(qc, message),
+    onSuccess: (message) => {
+      applyEdit(qc, message);
+      applyThreadEdit(qc, message);
+    },
   });
 }
 
@@ -25,7 +29,10 @@ export function useDeleteMessage(roomId: number) {
   return useMutation({
     mutationFn: (seq: number) =>
       api(`/api/v1/rooms/${roomId}/messages/${seq}`, { method: 'DELETE' }),
-    onSuccess: (_, seq) => applyDelete(qc, roomId, seq),
+    onSuccess: (_, seq) => {
+      applyDelete(qc, roomId, seq);
+      applyThreadDelete(qc, roomId, seq);
+    },
   });
 }
 

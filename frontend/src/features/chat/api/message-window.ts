@@ -70,5 +70,11 @@ function bySeq(a: Message, b: Message): number {
 }
 
 function sameMessage(a: Message, b: Message): boolean {
-  return a.body === b.body && a.edited_at === b.edited_at && a.deleted === b.deleted;
+  return (
+    a.body === b.body &&
+    a.edited_at === b.edited_at &&
+    a.deleted === b.deleted &&
+    a.reply_count === b.reply_count &&
+    a.last_reply_at === b.last_reply_at
+  );
 }

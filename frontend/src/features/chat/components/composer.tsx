@@ -15,10 +15,13 @@ export function Composer(props: {
   onSend: (body: string) => void;
   onTyping: () => void;
   disabled?: boolean;
+  /** What the box is called; "Message <room>" unless given. */
+  label?: string;
 }) {
   const { onSend, onTyping } = props;
   const [body, setBody] = useState('');
   const lastTyping = useRef(0);
+  const label = props.label ?? `Message ${props.roomName}`;
   const tooLong = body.length > maxBodyLength;
   const blank = body.trim() === '';
 
@@ -50,8 +53,8 @@ export function Composer(props: {
     <form className="composer" onSubmit={submit}>
       <textarea
         name="body"
-        aria-label={`Message ${props.roomName}`}
-        placeholder={`Message ${props.roomName}`}
+        aria-label={label}
+        placeholder={label}
         value={body}
         rows={Math.min(8, Math.max(1, body.split('\n').length))}
         onChange={(e) => onChange(e.target.value)}

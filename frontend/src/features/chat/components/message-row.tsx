@@ -4,6 +4,7 @@ import type { OutboxEntry } from '../../../lib/outbox';
 import { clock, fullClock } from '../../../lib/clock';
 import type { Message } from '../../../lib/schemas';
 import { browserTimeZone } from '../../../lib/time-zone';
+import { ThreadSummary } from './thread-summary';
 
 // The zone the pages without JavaScript are told about (main.tsx), so
 // that both show a message's time with the same text.
@@ -15,6 +16,8 @@ export interface RowActions {
   onCancelEdit: () => void;
   onSaveEdit: (seq: number, body: string) => void;
   onDelete: (seq: number) => void;
+  /** Opens a message's thread; rows of a thread itself leave it out. */
+  onOpenThread?: (seq: number) => void;
 }
 
 /**
@@ -30,6 +33,7 @@ export const MessageRow = memo(function MessageRow(props: {
   const { message, mine, editing, actions } = props;
   const when = new Date(message.created_at);
   const deleted = message.deleted === true;
+  const openThread = message.reply_to === undefined ? actions.onOpenThread : undefined;
   return (
     <article
       className="message"
@@ -56,14 +60,24 @@ export const MessageRow = memo(function MessageRow(props: {
           {message.edited_at ? <span className="muted small edited"> (edited)</span> : null}
         </div>
       )}
-      {mine && !deleted && !editing ? (
+      {openThread ? <ThreadSummary message={message} onOpen={openThread} /> : null}
+      {(mine || openThread) && !deleted && !editing ? (
         <div className="message-actions">
-          <button type="button" onClick={() => actions.onStartEdit(message.seq)}>
-            Edit
-          </button>
-          <button type="button" onClick={() => actions.onDelete(message.seq)}>
-            Delete
-          </button>
+          {openThread ? (
+            <button type="button" onClick={() => openThread(message.seq)}>
+              Reply
+            </button>
+          ) : null}
+          {mine ? (
+            <>
+              <button type="button" onClick={() => actions.onStartEdit(message.seq)}>
+                Edit
+              </button>
+              <button type="button" onClick={() => actions.onDelete(message.seq)}>
+                Delete
+              </button>
+            </>
+          ) : null}
         </div>
       ) : null}
     </article>

@@ -5,11 +5,13 @@ import type { User } from '../../../lib/schemas';
 import { useOutbox, useOutboxStore, useSocket } from '../../../lib/socket-context';
 import { useDeleteMessage, useEditMessage } from '../api/message-actions';
 import { useLoadOlder, useMessageWindow } from '../api/messages';
+import { coveredSeqs } from '../api/thread-window';
 import { useReadMarker } from '../hooks/use-read-marker';
 import { useTyping } from '../hooks/use-typing';
 import { Composer } from './composer';
 import { buildItems, MessageList } from './message-list';
 import type { RowActions } from './message-row';
+import { ReplyPanel } from './reply-panel';
 import { TypingIndicator } from './typing-indicator';
 
 /** A room: its history, who is typing, and the composer. */
@@ -19,8 +21,12 @@ export default function RoomView(props: {
   me: User;
   header: ReactNode;
   onRead: (roomId: number, seq: number) => void;
+  /** The open thread's first message, if one is open beside the room. */
+  thread?: number;
+  /** Opens a thread (a seq) or closes the open one (undefined). */
+  onThread: (seq: number | undefined) => void;
 }) {
-  const { roomId, me, onRead } = props;
+  const { roomId, me, onRead, thread, onThread } = props;
   const socket = useSocket();
   const history = useMessageWindow(roomId);
   const older = useLoadOlder(roomId);
@@ -30,15 +36,21 @@ export default function RoomView(props: {
   const edit = useEditMessage(roomId);
   const remove = useDeleteMessage(roomId);
   const [editingSeq, setEditingSeq] = useState<number | null>(null);
-  const onSeen = useReadMarker(roomId, onRead);
+  const markSeen = useReadMarker(roomId, onRead);
 
   const messages = history.data?.messages;
+  // The room's list shows top-level messages; replies live in their thread.
   const items = useMemo(() => {
     const list = messages ?? [];
     const stored = new Set(list.map((m) => m.client_id).filter(Boolean));
-    const pending = outbox.filter((e) => e.room_id === roomId && !stored.has(e.client_id));
-    return buildItems(list, pending);
+    const pending = outbox.filter((e) => e.room_id === roomId && e.reply_to === undefined && !stored.has(e.client_id));
+    return buildItems(
+      list.filter((m) => m.reply_to === undefined),
+      pending,
+    );
   }, [messages, outbox, roomId]);
+  const covered = useMemo(() => coveredSeqs(messages ?? []), [messages]);
+  const onSeen = useCallback((seq: number) => markSeen(covered.get(seq) ?? seq), [markSeen, covered]);
 
   // The mutation objects change identity on every state change; their
   // mutate functions do not, and they are all the rows need.
@@ -55,6 +67,10 @@ export default function RoomView(props: {
     }),
     [saveEdit, deleteMessage],
   );
+  const openThread = useCallback((seq: number) => onThread(seq), [onThread]);
+  const closeThread = useCallback(() => onThread(undefined), [onThread]);
+  const roomActions = useMemo<RowActions>(() => ({ ...actions, onOpenThread: openThread }), [actions, openThread]);
+  const threadParent = thread === undefined ? undefined : messages?.find((m) => m.seq === thread);
   const onRetry = useCallback((clientId: string) => socket.retry(clientId), [socket]);
   const onDiscard = useCallback((clientId: string) => outboxStore.remove(clientId), [outboxStore]);
   const onSend = useCallback((body: string) => socket.send(roomId, body), [socket, roomId]);
@@ -66,27 +82,47 @@ export default function RoomView(props: {
   return (
     <main className="main room" aria-label={props.roomName}>
       {props.header}
-      {history.isPending ? <Spinner label="Loading messages…" /> : null}
-      {history.isError ? <p className="form-error pad">{errorText(history.error)}</p> : null}
-      {history.data ? (
-        <MessageList
-          key={roomId}
-          items={items}
-          meId={me.id}
-          meName={me.display_name || me.username}
-          hasOlder={history.data.hasOlder}
-          loadingOlder={older.loading}
-          onLoadOlder={onLoadOlder}
-          onSeen={onSeen}
-          editingSeq={editingSeq}
-          actions={actions}
-          onRetry={onRetry}
-          onDiscard={onDiscard}
-        />
-      ) : null}
-      {actionError ? <p className="form-error pad">{errorText(actionError)}</p> : null}
-      <TypingIndicator users={typing} />
-      <Composer roomName={props.roomName} onSend={onSend} onTyping={onTyping} />
+      <div className={thread === undefined ? 'room-split' : 'room-split threaded'}>
+        <section className="room-column" aria-label="Room messages">
+          {history.isPending ? <Spinner label="Loading messages…" /> : null}
+          {history.isError ? <p className="form-error pad">{errorText(history.error)}</p> : null}
+          {history.data ? (
+            <MessageList
+              key={roomId}
+              items={items}
+              meId={me.id}
+              meName={me.display_name || me.username}
+              hasOlder={history.data.hasOlder}
+              loadingOlder={older.loading}
+              onLoadOlder={onLoadOlder}
+              onSeen={onSeen}
+              editingSeq={editingSeq}
+              actions={roomActions}
+              onRetry={onRetry}
+              onDiscard={onDiscard}
+            />
+          ) : null}
+          {actionError ? <p className="form-error pad">{errorText(actionError)}</p> : null}
+          <TypingIndicator users={typing} />
+          <Composer roomName={props.roomName} onSend={onSend} onTyping={onTyping} />
+        </section>
+        {thread !== undefined ? (
+          <ReplyPanel
+            key={thread}
+            roomId={roomId}
+            seq={thread}
+            inWindow={threadParent}
+            meId={me.id}
+            meName={me.display_name || me.username}
+            editingSeq={editingSeq}
+            actions={actions}
+            onRetry={onRetry}
+            onDiscard={onDiscard}
+            onClose={closeThread}
+            onOpen={openThread}
+          />
+        ) : null}
+      </div>
     </main>
   );
 }
