@@ -18,6 +18,9 @@ type Message struct {
 	CreatedAt time.Time  `json:"created_at" db:"created_at"`
 	EditedAt  *time.Time `json:"edited_at,omitempty" db:"edited_at"`
 	Deleted   bool       `json:"deleted" db:"deleted"`
+	// Reactions are set where history is read, omitted when there are
+	// none: clients take a missing list as empty.
+	Reactions []Reaction `json:"reactions,omitempty" db:"-"`
 }
 
 // Limits on messages and their pages.
