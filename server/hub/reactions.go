@@ -36,11 +36,12 @@ type reactionGroup struct {
 	Removed []int64 `json:"removed"`
 }
 
-// reactionBatch holds back the reaction changes of busy rooms. The first
-// few changes of a room in an interval go out at once, one event each; the
-// rest wait for the next flush and go out as one reaction_batch, so a
-// thousand people reacting to one message cost each member a few frames
-// per interval instead of a thousand, and the send queues that carry the
+// reactionBatch holds back the reaction changes of busy rooms. In a quiet
+// room the first few changes of an interval go out at once, one event
+// each; the rest wait for the next flush and go out as one
+// reaction_batch, and so does everything while the room stays busy. A
+// thousand people reacting to one message cost each member one frame per
+// interval instead of a thousand, and the send queues that carry the
 // room's messages never fill up with them.
 type reactionBatch struct {
 	mu    sync.Mutex
@@ -113,8 +114,15 @@ func (h *Hub) flushReactions() {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	for id, r := range b.rooms {
+		if len(r.pending) == 0 {
+			// A quiet interval: the room's next changes go out at once again.
+			delete(b.rooms, id)
+			continue
+		}
 		h.flushRoomReactions(id, r)
-		delete(b.rooms, id)
+		// Still busy: the next interval holds everything back, so a long
+		// storm costs one frame per interval.
+		r.sent = maxSingleChanges
 	}
 }
 
