@@ -82,20 +82,20 @@ const maxReactionSpan = 10 * reactionBlock
 
 // ReactionsVersion is the versions of the blocks [from, to] spans and of
 // the viewer's own reactions in the room: one Valkey round trip, no query.
-// It is "" while the cache is unusable.
+// While the cache is unusable the store's digest stands in.
 func (s *Stores) ReactionsVersion(ctx context.Context, roomID, viewerID, from, to int64) (string, error) {
 	switch {
 	case from < 1 || from > to:
 		return "-", nil // no message to react to: the room's version says it all
 	case to-from >= maxReactionSpan:
-		return "", nil
+		return s.inner.ReactionsVersion(ctx, roomID, viewerID, from, to)
 	}
 	keys, _ := reactionKeys(roomID, viewerID, from, to)
 	vs, ok := s.versionsIfUsable(ctx, "reactions", keys...)
 	if !ok {
-		return "", nil
+		return s.inner.ReactionsVersion(ctx, roomID, viewerID, from, to)
 	}
-	return token(vs...), nil
+	return "c" + token(vs...), nil
 }
 
 // Reactions answers from the cache: the shared counts of each block the

@@ -45,10 +45,11 @@ type layout struct {
 
 func newLayout(shell []byte, log *slog.Logger) (*layout, error) {
 	tmpl, err := template.New("pages").Funcs(template.FuncMap{
-		"unread":   unread,
-		"roomName": roomName,
-		"isoTime":  func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-		"clock":    func(t time.Time) string { return t.UTC().Format("Jan 2 15:04") },
+		"unread":      unread,
+		"roomName":    roomName,
+		"reactionRow": reactionRow,
+		"isoTime":     func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"clock":       func(t time.Time) string { return t.UTC().Format("Jan 2 15:04") },
 	}).ParseFS(files, "templates/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("parse templates: %w", err)

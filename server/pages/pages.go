@@ -39,6 +39,12 @@ type App interface {
 	Messages(ctx context.Context, u *chat.User, roomID int64, p chat.Page) ([]chat.Message, bool, error)
 	// SendMessage posts a message; a repeated clientID returns the first.
 	SendMessage(ctx context.Context, u *chat.User, roomID int64, body, clientID string) (*chat.Message, bool, error)
+	// AddReaction and RemoveReaction change u's reaction to a message.
+	AddReaction(ctx context.Context, u *chat.User, roomID, seq int64, emoji string) error
+	RemoveReaction(ctx context.Context, u *chat.User, roomID, seq int64, emoji string) error
+	// ReactionsVersion names the reactions a page of room shows u; "" when
+	// only the page itself can tell.
+	ReactionsVersion(ctx context.Context, u *chat.User, room *chat.Room, p chat.Page) (string, error)
 }
 
 // SessionCookie is the cookie carrying the session token, shared with the
@@ -127,6 +133,7 @@ func (p *Pages) Register(r fiber.Router) {
 	post("/register", p.register)
 	post("/logout", p.logout)
 	post("/rooms/:id/messages", p.postMessage)
+	post("/rooms/:id/messages/:seq/reactions", p.postReaction)
 	r.Get("/admin", p.admin)
 	r.Get("/admin/*", p.admin)
 	r.Get("/*", p.fallback)

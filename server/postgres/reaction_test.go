@@ -58,6 +58,30 @@ func TestReactions(t *testing.T) {
 		}
 	})
 
+	t.Run("Version", func(t *testing.T) {
+		version := func() string {
+			t.Helper()
+			v, err := s.ReactionsVersion(ctx, r.ID, bob.ID, 1, 50)
+			noErr(t, err)
+			return v
+		}
+		before := version()
+		_, err := s.AddReaction(ctx, r.ID, m.Seq, bob.ID, "🌈")
+		noErr(t, err)
+		during := version()
+		if during == before {
+			t.Fatal("the version did not change with a reaction")
+		}
+		_, err = s.RemoveReaction(ctx, r.ID, m.Seq, bob.ID, "🌈")
+		noErr(t, err)
+		if after := version(); after != before {
+			t.Fatalf("the same reactions give versions %q and %q", before, after)
+		}
+		if v, err := s.ReactionsVersion(ctx, r.ID, bob.ID, 1, 0); err != nil || v != "-" {
+			t.Fatalf("an empty range: %q %v", v, err)
+		}
+	})
+
 	t.Run("ErrMessageNotFound", func(t *testing.T) {
 		_, err := s.AddReaction(ctx, r.ID, 999, alice.ID, "👍")
 		wantCode(t, err, chat.ENOTFOUND)
