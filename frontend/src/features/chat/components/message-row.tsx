@@ -1,6 +1,7 @@
 import { memo, useState, type KeyboardEvent } from 'react';
 import type { OutboxEntry } from '../../../lib/outbox';
 import type { Message } from '../../../lib/schemas';
+import { ReactionBar } from './reaction-bar';
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 const dayFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
@@ -52,6 +53,7 @@ export const MessageRow = memo(function MessageRow(props: {
           {message.edited_at ? <span className="muted small"> (edited)</span> : null}
         </p>
       )}
+      {!deleted && !editing ? <ReactionBar message={message} mine={mine} /> : null}
       {mine && !deleted && !editing ? (
         <div className="message-actions">
           <button type="button" onClick={() => actions.onStartEdit(message.seq)}>

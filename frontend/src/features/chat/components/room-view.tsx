@@ -9,6 +9,7 @@ import { useReadMarker } from '../hooks/use-read-marker';
 import { useTyping } from '../hooks/use-typing';
 import { Composer } from './composer';
 import { buildItems, MessageList } from './message-list';
+import { ReactionToggleProvider } from './reaction-toggle';
 import type { RowActions } from './message-row';
 import { TypingIndicator } from './typing-indicator';
 
@@ -69,20 +70,22 @@ export default function RoomView(props: {
       {history.isPending ? <Spinner label="Loading messages…" /> : null}
       {history.isError ? <p className="form-error pad">{errorText(history.error)}</p> : null}
       {history.data ? (
-        <MessageList
-          key={roomId}
-          items={items}
-          meId={me.id}
-          meName={me.display_name || me.username}
-          hasOlder={history.data.hasOlder}
-          loadingOlder={older.loading}
-          onLoadOlder={onLoadOlder}
-          onSeen={onSeen}
-          editingSeq={editingSeq}
-          actions={actions}
-          onRetry={onRetry}
-          onDiscard={onDiscard}
-        />
+        <ReactionToggleProvider roomId={roomId}>
+          <MessageList
+            key={roomId}
+            items={items}
+            meId={me.id}
+            meName={me.display_name || me.username}
+            hasOlder={history.data.hasOlder}
+            loadingOlder={older.loading}
+            onLoadOlder={onLoadOlder}
+            onSeen={onSeen}
+            editingSeq={editingSeq}
+            actions={actions}
+            onRetry={onRetry}
+            onDiscard={onDiscard}
+          />
+        </ReactionToggleProvider>
       ) : null}
       {actionError ? <p className="form-error pad">{errorText(actionError)}</p> : null}
       <TypingIndicator users={typing} />
