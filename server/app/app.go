@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/parleychat/parley/server/admission"
 	"github.com/parleychat/parley/server/chat"
 	"github.com/parleychat/parley/server/ratelimit"
 )
@@ -66,7 +67,10 @@ type Options struct {
 	// DefaultReactionWindow.
 	ReactionRate   int
 	ReactionWindow time.Duration
-	Logger         *slog.Logger
+	// ReactionSlots bounds the reaction writes made at once; default
+	// DefaultReactionSlots.
+	ReactionSlots int
+	Logger        *slog.Logger
 }
 
 // The default send limit: a burst of typing and pasting fits, a script
@@ -97,6 +101,7 @@ type App struct {
 
 	reactionRate   int
 	reactionWindow time.Duration
+	reactionGate   *admission.Gate
 }
 
 // New builds an App from its options.
@@ -118,6 +123,7 @@ func New(o Options) *App {
 		reactions:      o.Reactions,
 		reactionRate:   o.ReactionRate,
 		reactionWindow: o.ReactionWindow,
+		reactionGate:   newReactionGate(o.ReactionSlots),
 	}
 	if rs, ok := o.Messages.(chat.ReactionStore); ok && a.reactions == nil {
 		a.reactions = rs
