@@ -20,48 +20,55 @@ CREATE TABLE reactions (
 -- A viewer's own reactions in a range of a room (the "me" of each count).
 CREATE INDEX idx_reactions_user ON reactions (user_id, room_id, seq);
 
--- parley_add_reaction adds one person's emoji to a message in one round
--- trip and answers what happened: 'added', 'unchanged' (it was there),
--- 'not_found', 'deleted', 'new_emoji' (the message does not carry this
--- emoji yet: call again with exclusive) or 'full' (it carries the most
--- different emoji allowed). The common case, an emoji the message already
--- has, takes a shared lock of the message's advisory key, so any number of
--- people add it at once; a new emoji takes the key exclusively, so the
--- count of different emoji it checks cannot be raced past the bound. Every
--- statement of a VOLATILE function reads a fresh snapshot, taken after the
--- lock. The key is an advisory lock, never the message row: locking that
--- row from a thousand transactions would make it the hot spot.
-CREATE FUNCTION parley_add_reaction(p_room bigint, p_seq bigint, p_emoji text, p_user bigint,
-                                    p_max integer, p_exclusive boolean) RETURNS text
+-- parley_react applies a batch of reaction changes in order, in one
+-- transaction, and answers one status per change: 'added', 'removed',
+-- 'unchanged' (already so), 'not_found', 'deleted' or 'full' (the message
+-- already carries p_max different emoji). The store's one reaction
+-- committer per replica sends whatever changes are waiting as one batch,
+-- so a thousand people reacting at once cost a handful of statements. The
+-- batch first takes an exclusive advisory lock on each message it
+-- touches, in one order for everybody, so that batches of several
+-- replicas can neither deadlock nor race past the bound on different
+-- emoji; the lock is an advisory key, never the message row, which sends,
+-- edits and deletes go on locking undisturbed. Every statement of a
+-- VOLATILE function reads a fresh snapshot, taken after the locks.
+CREATE FUNCTION parley_react(p_rooms bigint[], p_seqs bigint[], p_emojis text[], p_users bigint[],
+                             p_adds boolean[], p_max integer) RETURNS text[]
 LANGUAGE plpgsql VOLATILE AS $$
 DECLARE
+    out text[] := '{}';
     gone boolean;
-    k bigint := hashtextextended('parley:reactions:' || p_room || ':' || p_seq, 0);
+    i integer;
 BEGIN
-    SELECT deleted INTO gone FROM messages WHERE room_id = p_room AND seq = p_seq;
-    IF NOT FOUND THEN
-        RETURN 'not_found';
-    END IF;
-    IF gone THEN
-        RETURN 'deleted';
-    END IF;
-    IF p_exclusive THEN
-        PERFORM pg_advisory_xact_lock(k);
-        IF NOT EXISTS (SELECT 1 FROM reactions WHERE room_id = p_room AND seq = p_seq AND emoji = p_emoji)
-           AND (SELECT count(DISTINCT emoji) FROM reactions WHERE room_id = p_room AND seq = p_seq) >= p_max THEN
-            RETURN 'full';
+    PERFORM pg_advisory_xact_lock(k.key)
+    FROM (SELECT DISTINCT hashtextextended('parley:reactions:' || t.r || ':' || t.s, 0) AS key
+          FROM unnest(p_rooms, p_seqs) AS t(r, s) ORDER BY 1) AS k;
+    FOR i IN 1 .. coalesce(array_length(p_rooms, 1), 0) LOOP
+        SELECT deleted INTO gone FROM messages WHERE room_id = p_rooms[i] AND seq = p_seqs[i];
+        IF NOT FOUND THEN
+            out := out || 'not_found'::text;
+            CONTINUE;
         END IF;
-    ELSE
-        PERFORM pg_advisory_xact_lock_shared(k);
-        IF NOT EXISTS (SELECT 1 FROM reactions WHERE room_id = p_room AND seq = p_seq AND emoji = p_emoji) THEN
-            RETURN 'new_emoji';
+        IF gone THEN
+            out := out || 'deleted'::text;
+            CONTINUE;
         END IF;
-    END IF;
-    INSERT INTO reactions (room_id, seq, emoji, user_id) VALUES (p_room, p_seq, p_emoji, p_user)
-    ON CONFLICT DO NOTHING;
-    IF FOUND THEN
-        RETURN 'added';
-    END IF;
-    RETURN 'unchanged';
+        IF NOT p_adds[i] THEN
+            DELETE FROM reactions
+            WHERE room_id = p_rooms[i] AND seq = p_seqs[i] AND emoji = p_emojis[i] AND user_id = p_users[i];
+            out := out || CASE WHEN FOUND THEN 'removed' ELSE 'unchanged' END;
+            CONTINUE;
+        END IF;
+        IF NOT EXISTS (SELECT 1 FROM reactions WHERE room_id = p_rooms[i] AND seq = p_seqs[i] AND emoji = p_emojis[i]) THEN
+            IF (SELECT count(DISTINCT emoji) FROM reactions WHERE room_id = p_rooms[i] AND seq = p_seqs[i]) >= p_max THEN
+                out := out || 'full'::text;
+                CONTINUE;
+            END IF;
+        END IF;
+        INSERT INTO reactions (room_id, seq, emoji, user_id) VALUES (p_rooms[i], p_seqs[i], p_emojis[i], p_users[i])
+        ON CONFLICT DO NOTHING;
+        out := out || CASE WHEN FOUND THEN 'added' ELSE 'unchanged' END;
+    END LOOP;
+    RETURN out;
 END
 $$;

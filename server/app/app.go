@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/parleychat/parley/server/admission"
 	"github.com/parleychat/parley/server/chat"
 	"github.com/parleychat/parley/server/ratelimit"
 )
@@ -67,10 +66,7 @@ type Options struct {
 	// DefaultReactionWindow.
 	ReactionRate   int
 	ReactionWindow time.Duration
-	// ReactionSlots bounds the reaction writes made at once; default
-	// DefaultReactionSlots.
-	ReactionSlots int
-	Logger        *slog.Logger
+	Logger         *slog.Logger
 }
 
 // The default send limit: a burst of typing and pasting fits, a script
@@ -101,7 +97,6 @@ type App struct {
 
 	reactionRate   int
 	reactionWindow time.Duration
-	reactionGate   *admission.Gate
 }
 
 // New builds an App from its options.
@@ -123,7 +118,6 @@ func New(o Options) *App {
 		reactions:      o.Reactions,
 		reactionRate:   o.ReactionRate,
 		reactionWindow: o.ReactionWindow,
-		reactionGate:   newReactionGate(o.ReactionSlots),
 	}
 	if rs, ok := o.Messages.(chat.ReactionStore); ok && a.reactions == nil {
 		a.reactions = rs

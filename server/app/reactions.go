@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/parleychat/parley/server/admission"
 	"github.com/parleychat/parley/server/chat"
 )
 
@@ -41,10 +40,6 @@ func (a *App) react(ctx context.Context, u *chat.User, roomID, seq int64, emoji 
 	if err := a.allowReaction(ctx, u); err != nil {
 		return err
 	}
-	if err := a.reactionGate.Acquire(ctx); err != nil {
-		return err
-	}
-	defer a.reactionGate.Release()
 	// Once started, the write runs to its end even if the caller gives up:
 	// a reaction that committed must be announced, or every member's live
 	// count would stay one off until they read the history again.
@@ -68,27 +63,6 @@ func (a *App) react(ctx context.Context, u *chat.User, roomID, seq int64, emoji 
 
 // reactionWriteTimeout bounds one reaction's write once it has a slot.
 const reactionWriteTimeout = 10 * time.Second
-
-// DefaultReactionSlots is how many reaction writes a replica makes at
-// once unless configured. Each is one short statement and one version
-// bump; a few at a time keep up with thousands a second while a burst
-// of them leaves the database pool and the Valkey connection to the
-// reads and sends that share them.
-const DefaultReactionSlots = 8
-
-// newReactionGate queues a burst of reactions past the slots for up to
-// two seconds, then answers unavailable with a retry hint: PUT and DELETE
-// are idempotent, so clients simply try again.
-func newReactionGate(slots int) *admission.Gate {
-	if slots <= 0 {
-		slots = DefaultReactionSlots
-	}
-	return admission.New(admission.Options{Name: "reactions", Slots: slots, Queue: 128 * slots, Wait: 2 * time.Second,
-		Message: "Too many reactions at once; try again in a moment."})
-}
-
-// ReactionGate is the admission gate of reaction writes, for metrics.
-func (a *App) ReactionGate() *admission.Gate { return a.reactionGate }
 
 // allowReaction counts one reaction change of u against the per-user
 // reaction limit, shared by every replica like the send limit; a limiter

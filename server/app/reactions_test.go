@@ -116,29 +116,3 @@ func noErr(tb testing.TB, err error) {
 		tb.Fatal(err)
 	}
 }
-
-func TestReactionGate(t *testing.T) {
-	ctx := context.Background()
-	e := newEnv(t, func(o *app.Options) { o.ReactionSlots = 1 })
-	u, _ := e.user(t)
-	room, err := e.app.CreateRoom(ctx, u, "general", "", chat.RoomPublic)
-	noErr(t, err)
-	m := e.send(t, u, room.ID, "m1")
-	gate := e.app.ReactionGate()
-	noErr(t, gate.Acquire(ctx))
-	// Every slot busy: the reaction waits its turn, then is refused with a
-	// retry hint and changes nothing.
-	err = e.app.AddReaction(ctx, u, room.ID, m.Seq, "👍")
-	wantCode(t, err, chat.EUNAVAILABLE)
-	if chat.ErrorRetryAfter(err) <= 0 {
-		t.Fatalf("no retry hint on %v", err)
-	}
-	if n := len(e.notes.reactionEvents()); n != 0 {
-		t.Fatalf("a refused reaction sent %d events", n)
-	}
-	gate.Release()
-	noErr(t, e.app.AddReaction(ctx, u, room.ID, m.Seq, "👍"))
-	if s := gate.Stats(); s.Late != 1 || s.InUse != 0 {
-		t.Fatalf("gate stats %+v", s)
-	}
-}

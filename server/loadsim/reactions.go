@@ -75,10 +75,12 @@ type ReactionResult struct {
 	// Sockets checked (connected through the whole burst), and how many
 	// of them heard a net count other than Answered, or did not hear
 	// their own reaction; Frames the reaction frames they got in all.
-	Sockets      int    `json:"sockets_checked"`
-	SocketsWrong int    `json:"sockets_wrong"`
-	Frames       int64  `json:"reaction_frames"`
-	Error        string `json:"error,omitempty"`
+	Sockets      int   `json:"sockets_checked"`
+	SocketsWrong int   `json:"sockets_wrong"`
+	Frames       int64 `json:"reaction_frames"`
+	// SocketCounts is how many sockets heard each net count.
+	SocketCounts map[int]int `json:"socket_counts"`
+	Error        string      `json:"error,omitempty"`
 }
 
 func (r *ReactionResult) failures() []string {
@@ -312,6 +314,7 @@ func (s *reactionStorm) checkSockets(ctx context.Context, reactors []*user, gens
 	for {
 		wrong, checked := 0, 0
 		var frames int64
+		nets := map[int]int{}
 		for i, u := range reactors {
 			if u.sock.gen.Load() != gens[i] {
 				continue // it reconnected: a client reads the counts again
@@ -319,11 +322,12 @@ func (s *reactionStorm) checkSockets(ctx context.Context, reactors []*user, gens
 			checked++
 			net, mine, n := u.reactions.read()
 			frames += n
+			nets[net]++
 			if net != want || !mine {
 				wrong++
 			}
 		}
-		s.res.Sockets, s.res.SocketsWrong, s.res.Frames = checked, wrong, frames
+		s.res.Sockets, s.res.SocketsWrong, s.res.Frames, s.res.SocketCounts = checked, wrong, frames, nets
 		if wrong == 0 || time.Now().After(deadline) || !sleepCtx(ctx, 100*time.Millisecond) {
 			return
 		}
@@ -392,11 +396,11 @@ func (r *ReactionResult) ReactionSummary() string {
 	return fmt.Sprintf(`message %d/%d, %d reactors: %d answered, %d failed, burst %.2f s, PUT p50 %.1f ms / p99 %.1f ms
 delivery p50 / p99 / max ms: before %.1f / %.1f / %.1f (%d deliveries), during %.1f / %.1f / %.1f (%d deliveries)
 ack p99 ms: before %.1f, during %.1f
-API counts %v, me wrong %d; sockets checked %d, wrong %d, reaction frames %d (%.1f per socket)
+API counts %v, me wrong %d; sockets checked %d, wrong %d (counts heard %v), reaction frames %d (%.1f per socket)
 `,
 		r.Room, r.Seq, r.Reactors, r.Answered, r.Failed, r.BurstSeconds, r.React.P50, r.React.P99,
 		r.DeliveryBefore.P50, r.DeliveryBefore.P99, r.DeliveryBefore.Max, r.DeliveryBefore.Count,
 		r.DeliveryDuring.P50, r.DeliveryDuring.P99, r.DeliveryDuring.Max, r.DeliveryDuring.Count,
-		r.AckBefore.P99, r.AckDuring.P99, r.Counts, r.MeWrong, r.Sockets, r.SocketsWrong, r.Frames,
+		r.AckBefore.P99, r.AckDuring.P99, r.Counts, r.MeWrong, r.Sockets, r.SocketsWrong, r.SocketCounts, r.Frames,
 		float64(r.Frames)/float64(max(r.Sockets, 1)))
 }

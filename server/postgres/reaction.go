@@ -2,78 +2,22 @@ package postgres
 
 import (
 	"context"
-	"database/sql"
 
 	"github.com/parleychat/parley/server/chat"
 )
 
 var _ chat.ReactionStore = (*Store)(nil)
 
-// AddReaction records userID's emoji on a message through
-// parley_add_reaction: one round trip when the message already carries
-// the emoji, a second (with the message's key held exclusively) when it
-// is the first of its kind. Reactions use the primary's pool, never the
-// committers' connections, so a burst of them cannot hold up a send.
+// AddReaction records userID's emoji on a message. Concurrent changes are
+// committed in batches by the store's reaction committer (see react).
 func (s *Store) AddReaction(ctx context.Context, roomID, seq, userID int64, emoji string) (bool, error) {
-	if err := chat.ValidateEmoji(emoji); err != nil {
-		return false, err
-	}
-	defer s.wrote(ctx, userID)
-	for _, exclusive := range []bool{false, true} {
-		var status string
-		err := s.primary.GetContext(ctx, &status, `SELECT parley_add_reaction($1, $2, $3, $4, $5, $6)`,
-			roomID, seq, emoji, userID, chat.MaxReactionEmoji, exclusive)
-		if err != nil {
-			return false, wrap(err, "add reaction", "Message not found.")
-		}
-		switch status {
-		case "added":
-			return true, nil
-		case "unchanged":
-			return false, nil
-		case "not_found":
-			return false, errMessageNotFound()
-		case "deleted":
-			return false, errMessageDeleted()
-		case "full":
-			return false, chat.Errorf(chat.ECONFLICT, "This message already has %d different reactions; add to one of them.", chat.MaxReactionEmoji)
-		case "new_emoji":
-			continue
-		default:
-			return false, failed("add reaction", errUnknownStatus(status))
-		}
-	}
-	return false, failed("add reaction", errUnknownStatus("new_emoji"))
+	return s.react(ctx, roomID, seq, userID, emoji, true)
 }
 
-// RemoveReaction removes userID's emoji from a message in one statement.
+// RemoveReaction removes userID's emoji from a message, through the same
+// committer.
 func (s *Store) RemoveReaction(ctx context.Context, roomID, seq, userID int64, emoji string) (bool, error) {
-	if err := chat.ValidateEmoji(emoji); err != nil {
-		return false, err
-	}
-	defer s.wrote(ctx, userID)
-	var row struct {
-		Deleted sql.NullBool `db:"deleted"`
-		Removed int64        `db:"removed"`
-	}
-	err := s.primary.GetContext(ctx, &row, `
-		WITH m AS (SELECT deleted FROM messages WHERE room_id = $1 AND seq = $2),
-		d AS (
-			DELETE FROM reactions
-			WHERE room_id = $1 AND seq = $2 AND emoji = $3 AND user_id = $4
-			  AND EXISTS (SELECT 1 FROM m WHERE NOT m.deleted)
-			RETURNING 1)
-		SELECT (SELECT deleted FROM m) AS deleted, (SELECT count(*) FROM d) AS removed`,
-		roomID, seq, emoji, userID)
-	switch {
-	case err != nil:
-		return false, wrap(err, "remove reaction", "Message not found.")
-	case !row.Deleted.Valid:
-		return false, errMessageNotFound()
-	case row.Deleted.Bool:
-		return false, errMessageDeleted()
-	}
-	return row.Removed > 0, nil
+	return s.react(ctx, roomID, seq, userID, emoji, false)
 }
 
 // Reactions returns the reactions of a range of a room's messages with Me
@@ -143,11 +87,3 @@ func (s *Store) ReactionsVersion(ctx context.Context, roomID, _, from, to int64)
 	}
 	return v, nil
 }
-
-func errMessageNotFound() error { return chat.Errorf(chat.ENOTFOUND, "Message not found.") }
-
-func errMessageDeleted() error { return chat.Errorf(chat.ECONFLICT, "That message was deleted.") }
-
-type errUnknownStatus string
-
-func (e errUnknownStatus) Error() string { return "unexpected status " + string(e) }

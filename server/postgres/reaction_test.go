@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lib/pq"
+
 	"github.com/parleychat/parley/server/chat"
 	"github.com/parleychat/parley/server/postgres"
 	"github.com/parleychat/parley/server/testenv"
@@ -180,6 +182,12 @@ func TestReactionBurst(t *testing.T) {
 		if added.Load() != people {
 			t.Fatalf("%d adds changed something, want %d", added.Load(), people)
 		}
+		// Each store's committer grouped what arrived together.
+		for _, s := range []*postgres.Store{s1, s2} {
+			if st := s.ReactionStats(); st.Batches >= st.Changes || st.Refused != 0 {
+				t.Fatalf("reaction committer %+v: want fewer statements than changes", st)
+			}
+		}
 		got, err := s2.Reactions(ctx, r.ID, users[7].ID, m.Seq, m.Seq)
 		noErr(t, err)
 		if want := []chat.Reaction{{Emoji: "🔥", Count: people, Me: true}}; fmt.Sprint(got[m.Seq]) != fmt.Sprint(want) {
@@ -221,6 +229,44 @@ func TestReactionBurst(t *testing.T) {
 	})
 }
 
+// TestReactionOrderInBatch has one person toggle the same reaction many
+// times at once: whatever the batches, the changes reported alternate,
+// and the final state is what the last one left.
+func TestReactionOrderInBatch(t *testing.T) {
+	ctx := context.Background()
+	_, s := testenv.Open(t)
+	u := newUser(t, s)
+	r := newRoom(t, s, u)
+	m := send(t, s, r.ID, u.ID, "toggle")
+	var wg sync.WaitGroup
+	var changes atomic.Int64
+	for i := range 200 {
+		wg.Go(func() {
+			var changed bool
+			var err error
+			if i%2 == 0 {
+				changed, err = s.AddReaction(ctx, r.ID, m.Seq, u.ID, "🔁")
+			} else {
+				changed, err = s.RemoveReaction(ctx, r.ID, m.Seq, u.ID, "🔁")
+			}
+			if err != nil {
+				t.Error(err)
+			}
+			if changed {
+				changes.Add(1)
+			}
+		})
+	}
+	wg.Wait()
+	got, err := s.Reactions(ctx, r.ID, u.ID, m.Seq, m.Seq)
+	noErr(t, err)
+	// Changes alternate from "none": an even number leaves none, an odd
+	// number leaves the reaction.
+	if present := len(got[m.Seq]) == 1; present != (changes.Load()%2 == 1) {
+		t.Fatalf("%d changes reported, reaction present: %v", changes.Load(), present)
+	}
+}
+
 // TestReactionHoldsNoMessageLock keeps a reaction's transaction open and
 // checks that sending to the room and editing or deleting the very message
 // go ahead: a reaction locks no row that a write of messages takes.
@@ -233,9 +279,11 @@ func TestReactionHoldsNoMessageLock(t *testing.T) {
 	tx, err := db.Primary().BeginTxx(ctx, nil)
 	noErr(t, err)
 	defer tx.Rollback()
-	for _, exclusive := range []bool{false, true} {
-		var status string
-		noErr(t, tx.GetContext(ctx, &status, `SELECT parley_add_reaction($1, $2, '👀', $3, 20, $4)`, r.ID, m.Seq, owner.ID, exclusive))
+	var status pq.StringArray
+	noErr(t, tx.GetContext(ctx, &status, `SELECT parley_react($1, $2, '{👀}', $3, '{true}', 20)`,
+		pq.Array([]int64{r.ID}), pq.Array([]int64{m.Seq}), pq.Array([]int64{owner.ID})))
+	if len(status) != 1 || status[0] != "added" {
+		t.Fatalf("status %v", status)
 	}
 	wctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()

@@ -131,7 +131,7 @@ func wire(ctx context.Context, cfg *config.Config, log *slog.Logger) (_ *server,
 		appOptions.SendLimiter, appOptions.SendRate, appOptions.SendWindow = limiter, cfg.SendRate, cfg.SendWindow
 	}
 	chatApp := app.New(appOptions)
-	s.gates = append(s.gates, chatApp.PasswordGate(), chatApp.ReactionGate())
+	s.gates = append(s.gates, chatApp.PasswordGate())
 	s.background = append(s.background, pruneSessions(chatApp, cfg.SessionPruneInterval, log))
 	wsHandler := attachRealtime(chatApp)
 	clusterStats, slowRequests := wireStats(s, cfg, log, reg, client)
