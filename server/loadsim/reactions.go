@@ -67,6 +67,11 @@ type ReactionResult struct {
 	DeliveryDuring LatencySummary `json:"delivery_during"`
 	AckBefore      LatencySummary `json:"ack_before"`
 	AckDuring      LatencySummary `json:"ack_during"`
+	// StagesBefore and StagesDuring are the server's own send-path
+	// stages in the same windows (from its metrics), to tell the server
+	// being slower from the load generator reading later.
+	StagesBefore []StageLatency `json:"stages_before,omitempty"`
+	StagesDuring []StageLatency `json:"stages_during,omitempty"`
 	// Counts is how many readers got each count from the API (the
 	// reactors, each reading the message's reactions as themselves);
 	// MeWrong how many of them were not told they reacted.
@@ -237,10 +242,12 @@ func (s *reactionStorm) run(ctx context.Context) error {
 		return ctx.Err()
 	}
 	snap0 := [2]*Snapshot{r.ledger.Delivery.Snapshot(), r.ledger.Ack.Snapshot()}
+	server0 := r.sampler.sample(ctx)
 	if !sleepCtx(ctx, time.Until(start.Add(cfg.At))) {
 		return ctx.Err()
 	}
 	snap1 := [2]*Snapshot{r.ledger.Delivery.Snapshot(), r.ledger.Ack.Snapshot()}
+	server1 := r.sampler.sample(ctx)
 	fmt.Fprintf(r.cfg.Log, "reaction storm: %d users react to %d/%d within %v\n", len(reactors), room, s.res.Seq, cfg.Spread)
 
 	lat := NewHistogram()
@@ -272,6 +279,8 @@ func (s *reactionStorm) run(ctx context.Context) error {
 		return ctx.Err()
 	}
 	snap2 := [2]*Snapshot{r.ledger.Delivery.Snapshot(), r.ledger.Ack.Snapshot()}
+	server2 := r.sampler.sample(ctx)
+	s.res.StagesBefore, s.res.StagesDuring = stageLatencies(server0.Stages, server1.Stages), stageLatencies(server1.Stages, server2.Stages)
 	s.res.DeliveryBefore, s.res.AckBefore = snap1[0].Sub(snap0[0]).Summary(), snap1[1].Sub(snap0[1]).Summary()
 	s.res.DeliveryDuring, s.res.AckDuring = snap2[0].Sub(snap1[0]).Summary(), snap2[1].Sub(snap1[1]).Summary()
 	fmt.Fprintf(r.cfg.Log, "reaction storm: %d answered, %d failed in %.1fs; delivery p99 %.1f ms before, %.1f ms during\n",
@@ -393,6 +402,22 @@ func (s *reactionStorm) checkReads(ctx context.Context, reactors []*user) error 
 
 // ReactionSummary renders the storm for summary.md.
 func (r *ReactionResult) ReactionSummary() string {
+	return r.summaryLines() + stagesLine("server stages p99 ms before", r.StagesBefore) + stagesLine("server stages p99 ms during", r.StagesDuring)
+}
+
+// stagesLine lists the p99 of each send-path stage.
+func stagesLine(title string, st []StageLatency) string {
+	if len(st) == 0 {
+		return ""
+	}
+	out := title + ":"
+	for _, s := range st {
+		out += fmt.Sprintf(" %s %.1f", s.Stage, s.P99MS)
+	}
+	return out + "\n"
+}
+
+func (r *ReactionResult) summaryLines() string {
 	return fmt.Sprintf(`message %d/%d, %d reactors: %d answered, %d failed, burst %.2f s, PUT p50 %.1f ms / p99 %.1f ms
 delivery p50 / p99 / max ms: before %.1f / %.1f / %.1f (%d deliveries), during %.1f / %.1f / %.1f (%d deliveries)
 ack p99 ms: before %.1f, during %.1f
