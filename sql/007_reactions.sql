@@ -1,6 +1,6 @@
 -- Reactions: one row per (message, emoji, person). There is no counter
 -- row: a thousand people reacting to one message at once insert a thousand
--- rows of their own and never wait on each other; counts are read by
+-- rows of their own and update nothing in place; counts are read by
 -- aggregating the primary key's index, which also makes a repeated
 -- reaction a no-op (ON CONFLICT DO NOTHING). There is deliberately no
 -- foreign key to messages or rooms: checking one takes a share lock on the
