@@ -23,6 +23,8 @@ type Notifier interface {
 	MemberJoined(ctx context.Context, room *chat.Room, u chat.User)
 	MemberLeft(ctx context.Context, room *chat.Room, u chat.User)
 	ReadMoved(ctx context.Context, userID, roomID, seq int64)
+	// ReactionChanged says someone added or removed a reaction.
+	ReactionChanged(ctx context.Context, e chat.ReactionEvent)
 	// SessionEnded says a session was revoked (logout): every live
 	// connection opened with it must close, on every replica.
 	SessionEnded(ctx context.Context, userID int64, sessionID string)
@@ -39,6 +41,8 @@ type Options struct {
 	Sessions chat.SessionStore
 	Rooms    chat.RoomStore
 	Messages chat.MessageStore
+	// Reactions defaults to Messages when that keeps reactions too.
+	Reactions chat.ReactionStore
 	// Notifier defaults to one that tells nobody.
 	Notifier Notifier
 	// Presence defaults to everyone offline.
@@ -57,7 +61,12 @@ type Options struct {
 	// DefaultSendRate per DefaultSendWindow.
 	SendRate   int
 	SendWindow time.Duration
-	Logger     *slog.Logger
+	// ReactionRate reaction changes per ReactionWindow are allowed to one
+	// user, counted by SendLimiter; default DefaultReactionRate per
+	// DefaultReactionWindow.
+	ReactionRate   int
+	ReactionWindow time.Duration
+	Logger         *slog.Logger
 }
 
 // The default send limit: a burst of typing and pasting fits, a script
@@ -76,6 +85,7 @@ type App struct {
 	sessions   chat.SessionStore
 	rooms      chat.RoomStore
 	messages   chat.MessageStore
+	reactions  chat.ReactionStore
 	notify     Notifier
 	presence   Presence
 	passwords  *passwordHasher
@@ -84,6 +94,9 @@ type App struct {
 	sendRate   int
 	sendWindow time.Duration
 	log        *slog.Logger
+
+	reactionRate   int
+	reactionWindow time.Duration
 }
 
 // New builds an App from its options.
@@ -101,6 +114,19 @@ func New(o Options) *App {
 		sendRate:   o.SendRate,
 		sendWindow: o.SendWindow,
 		log:        o.Logger,
+
+		reactions:      o.Reactions,
+		reactionRate:   o.ReactionRate,
+		reactionWindow: o.ReactionWindow,
+	}
+	if rs, ok := o.Messages.(chat.ReactionStore); ok && a.reactions == nil {
+		a.reactions = rs
+	}
+	if a.reactionRate <= 0 {
+		a.reactionRate = DefaultReactionRate
+	}
+	if a.reactionWindow <= 0 {
+		a.reactionWindow = DefaultReactionWindow
 	}
 	if a.sendRate <= 0 {
 		a.sendRate = DefaultSendRate
@@ -141,6 +167,7 @@ func (nopNotifier) MessageDeleted(context.Context, int64, int64)        {}
 func (nopNotifier) MemberJoined(context.Context, *chat.Room, chat.User) {}
 func (nopNotifier) MemberLeft(context.Context, *chat.Room, chat.User)   {}
 func (nopNotifier) ReadMoved(context.Context, int64, int64, int64)      {}
+func (nopNotifier) ReactionChanged(context.Context, chat.ReactionEvent) {}
 func (nopNotifier) SessionEnded(context.Context, int64, string)         {}
 
 type nobodyOnline struct{}

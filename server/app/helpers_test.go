@@ -79,10 +79,12 @@ type sessionEnded struct {
 	sessionID string
 }
 
-// notes is a Notifier that remembers the sessions it was told ended.
+// notes is a Notifier that remembers the sessions it was told ended and
+// the reaction changes it was told of.
 type notes struct {
-	mu    sync.Mutex
-	ended []sessionEnded
+	mu        sync.Mutex
+	ended     []sessionEnded
+	reactions []chat.ReactionEvent
 }
 
 func (n *notes) MessageCreated(context.Context, *chat.Message)       {}
@@ -96,6 +98,18 @@ func (n *notes) SessionEnded(_ context.Context, userID int64, sessionID string) 
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	n.ended = append(n.ended, sessionEnded{userID, sessionID})
+}
+
+func (n *notes) ReactionChanged(_ context.Context, e chat.ReactionEvent) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.reactions = append(n.reactions, e)
+}
+
+func (n *notes) reactionEvents() []chat.ReactionEvent {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return append([]chat.ReactionEvent(nil), n.reactions...)
 }
 
 func (n *notes) sessionsEnded() []sessionEnded {

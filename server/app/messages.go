@@ -92,7 +92,8 @@ func (a *App) CommittedMessages(ctx context.Context, roomID, afterSeq, upToSeq i
 	return a.messages.CommittedMessages(ctx, roomID, afterSeq, upToSeq)
 }
 
-// Messages returns a page of a visible room's history.
+// Messages returns a page of a visible room's history, each message with
+// its reactions as u sees them.
 func (a *App) Messages(ctx context.Context, u *chat.User, roomID int64, p chat.Page) ([]chat.Message, bool, error) {
 	p, err := ValidatePage(p)
 	if err != nil {
@@ -106,13 +107,26 @@ func (a *App) Messages(ctx context.Context, u *chat.User, roomID int64, p chat.P
 	// which callers build their ETags from.
 	ctx = chat.SeenRoom(ctx, room)
 	if p.Forward && p.AfterSeq == 0 && p.BeforeSeq == 0 {
-		return a.firstMessages(ctx, room, p.Limit)
+		msgs, more, err := a.firstMessages(ctx, room, p.Limit)
+		if err == nil {
+			err = a.withReactions(ctx, u, roomID, msgs)
+		}
+		if err != nil {
+			return nil, false, err
+		}
+		return msgs, more, nil
 	}
 	msgs, more, err := a.messages.ListMessages(ctx, roomID, p)
-	if msgs == nil && err == nil {
+	if err != nil {
+		return nil, false, err
+	}
+	if msgs == nil {
 		msgs = []chat.Message{}
 	}
-	return msgs, more, err
+	if err := a.withReactions(ctx, u, roomID, msgs); err != nil {
+		return nil, false, err
+	}
+	return msgs, more, nil
 }
 
 // firstMessages answers "after seq 0". Seqs are gapless from 1, so the first

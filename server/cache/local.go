@@ -1,6 +1,7 @@
 package cache
 
 import (
+	"slices"
 	"time"
 
 	"github.com/parleychat/parley/server/chat"
@@ -103,6 +104,18 @@ func clone[T any](v T) T {
 		out = c
 	case []int64:
 		out = append([]int64{}, x...)
+	case map[int64][]chat.Reaction:
+		c := make(map[int64][]chat.Reaction, len(x))
+		for k, v := range x {
+			c[k] = slices.Clone(v)
+		}
+		out = c
+	case map[int64][]string:
+		c := make(map[int64][]string, len(x))
+		for k, v := range x {
+			c[k] = slices.Clone(v)
+		}
+		out = c
 	case string:
 		out = x // immutable
 	default:
@@ -124,5 +137,6 @@ func cloneMessage(m chat.Message) chat.Message {
 		t := *m.EditedAt
 		m.EditedAt = &t
 	}
+	m.Reactions = slices.Clone(m.Reactions)
 	return m
 }

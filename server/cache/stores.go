@@ -19,6 +19,7 @@ type Store interface {
 	chat.SessionStore
 	chat.RoomStore
 	chat.MessageStore
+	ReactionSource
 }
 
 // TTLs bound how long each kind of cached data is kept. Every answer is

@@ -23,6 +23,9 @@ type Message struct {
 	ReplyNumber int        `json:"reply_number,omitempty" db:"reply_number"`
 	ReplyCount  int        `json:"reply_count,omitempty" db:"reply_count"`
 	LastReplyAt *time.Time `json:"last_reply_at,omitempty" db:"last_reply_at"`
+	// Reactions are set where history is read, omitted when there are
+	// none: clients take a missing list as empty.
+	Reactions []Reaction `json:"reactions,omitempty" db:"-"`
 }
 
 // Limits on messages and their pages.

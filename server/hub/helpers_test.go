@@ -169,6 +169,11 @@ type event struct {
 	Raw    json.RawMessage  `json:"message"`
 	Room   *chat.Room       `json:"room"`
 	User   *chat.User       `json:"user"`
+	// Emoji and Added are a reaction event's; Reactions a
+	// reaction_batch's groups.
+	Emoji     string          `json:"emoji"`
+	Added     bool            `json:"added"`
+	Reactions []reactionGroup `json:"reactions"`
 	// RetryAfter is set on rate_limited errors, in seconds.
 	RetryAfter int64         `json:"retry_after"`
 	Msg        *chat.Message `json:"-"`

@@ -108,8 +108,10 @@ type Hub struct {
 	pubLost  atomic.Bool
 	presence presenceBatch
 	members  memberBatch
-	chatv    atomic.Pointer[chatBox]
-	running  atomic.Bool
+	// reactions holds back the reaction changes of busy rooms.
+	reactions reactionBatch
+	chatv     atomic.Pointer[chatBox]
+	running   atomic.Bool
 	// connectGate bounds the connections in their connect phase.
 	connectGate *admission.Gate
 	// roomsUnavailable counts connects refused because the user's rooms

@@ -51,8 +51,8 @@ func (h *Hub) announcePresence(userID int64, rooms []int64, online bool) {
 	b.pending[userID] = p
 }
 
-// batchLoop flushes the collected presence and membership changes every
-// PresenceInterval until ctx ends, and once more then.
+// batchLoop flushes the collected presence, membership and reaction
+// changes every PresenceInterval until ctx ends, and once more then.
 func (h *Hub) batchLoop(ctx context.Context) {
 	t := time.NewTicker(h.o.PresenceInterval)
 	defer t.Stop()
@@ -61,10 +61,12 @@ func (h *Hub) batchLoop(ctx context.Context) {
 		case <-ctx.Done():
 			h.flushMembers()
 			h.flushPresence()
+			h.flushReactions()
 			return
 		case <-t.C:
 			h.flushMembers()
 			h.flushPresence()
+			h.flushReactions()
 		}
 	}
 }

@@ -47,8 +47,8 @@ type answer struct {
 
 // retriedActions are the writes a client may repeat after a refusal: the
 // server refuses sign-in and sign-up before writing anything, and joining
-// a room twice is harmless. Every GET may be repeated too.
-var retriedActions = map[string]bool{"register": true, "login": true, "join_room": true}
+// a room or adding a reaction twice is harmless. Every GET may be repeated too.
+var retriedActions = map[string]bool{"register": true, "login": true, "join_room": true, "react": true}
 
 // errRefused marks an answer that asked to come back later and will be.
 var errRefused = errors.New("refused, retrying")

@@ -83,6 +83,9 @@ type Config struct {
 	StormResidents int
 	StormMsgRate   float64
 
+	// Reactions, when its At is set, adds a reaction storm to the run.
+	Reactions ReactionStorm
+
 	// Search mode: after the first Users, add Step users every StepEvery
 	// while the SLOs hold over the last step, up to SearchLimit users.
 	Search      bool
@@ -174,6 +177,9 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("storm needs at least 1 resident and a positive message rate")
 	case c.Search && (c.Step < 1 || c.StepEvery < time.Second || c.SearchLimit < c.Users):
 		return fmt.Errorf("search needs step ≥ 1, step interval ≥ 1s and a limit ≥ users")
+	}
+	if err := c.Reactions.validate(); err != nil {
+		return err
 	}
 	for _, s := range c.RoomSizes {
 		if s < 1 {

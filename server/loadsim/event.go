@@ -19,6 +19,13 @@ type event struct {
 	Message    *wireMessage     `json:"message"`
 	Rooms      map[string]int64 `json:"rooms"`
 	Room       *wireRoom        `json:"room"`
+	// A reaction event's fields, and a reaction_batch's groups.
+	RoomID    int64           `json:"room_id"`
+	Seq       int64           `json:"seq"`
+	Emoji     string          `json:"emoji"`
+	User      *wireUser       `json:"user"`
+	Added     bool            `json:"added"`
+	Reactions []reactionGroup `json:"reactions"`
 }
 
 // messageBody builds a body of about size bytes that carries its send

@@ -73,7 +73,7 @@ func (u *user) runChatty(ctx context.Context, interval, reconnectEvery time.Dura
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
-		room := u.rooms[rand.IntN(len(u.rooms))]
+		room := u.chatRoom()
 		if err := errIgnoreCanceled(ctx, u.post(room)); err != nil {
 			u.r.actionError("post", err)
 		}

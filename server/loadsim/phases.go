@@ -45,6 +45,7 @@ func (r *runner) execute(ctx context.Context) (*Result, error) {
 	close(r.steady)
 	fo := r.startFailover(ctx, phaseCtx, start)
 	defer fo.stop()
+	rx := r.startReactionStorm(phaseCtx)
 	s1 := r.sampler.sample(ctx)
 	box1 := sampleBox()
 	c1 := r.ledger.Counts()
@@ -87,6 +88,7 @@ func (r *runner) execute(ctx context.Context) (*Result, error) {
 		sleepCtx(phaseCtx, cfg.Duration)
 	}
 	fo.waitFaults()
+	rxResult := rx.result()
 	soakCancel()
 	soakWG.Wait()
 	s2 := r.sampler.sample(ctx)
@@ -190,6 +192,12 @@ func (r *runner) execute(ctx context.Context) (*Result, error) {
 			res.Server.CPUCores, res.Server.Source = res.Failover.MeanCPUCores, "proc (pid files)"
 		}
 		if f := res.Failover.failures(); len(f) > 0 {
+			res.Failures = append(res.Failures, f...)
+			res.Pass = false
+		}
+	}
+	if res.Reactions = rxResult; rxResult != nil {
+		if f := rxResult.failures(); len(f) > 0 {
 			res.Failures = append(res.Failures, f...)
 			res.Pass = false
 		}

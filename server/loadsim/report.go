@@ -120,6 +120,11 @@ func (r *Result) Markdown() string {
 		b.WriteString(r.FailoverSummary())
 		b.WriteString("```\n")
 	}
+	if r.Reactions != nil {
+		b.WriteString("\n## Reaction storm\n\n```\n")
+		b.WriteString(r.Reactions.ReactionSummary())
+		b.WriteString("```\n")
+	}
 	if len(r.SLO) > 0 {
 		b.WriteString("\n## SLOs\n\n| check | limit | value | ok |\n|---|---|---|---|\n")
 		for _, c := range r.SLO {

@@ -18,23 +18,24 @@ type Result struct {
 
 	// Latencies are over the steady window (the whole run in search mode);
 	// WholeRun includes the ramp.
-	WholeRun WholeRun        `json:"whole_run"`
-	Users    UsersResult     `json:"users"`
-	Messages MessagesResult  `json:"messages"`
-	Delivery LatencySummary  `json:"delivery_latency"`
-	Ack      LatencySummary  `json:"ack_latency"`
-	HTTP     HTTPResult      `json:"http"`
-	WS       WSResult        `json:"websocket"`
-	Server   ServerResult    `json:"server"`
-	LoadGen  LoadGenResult   `json:"load_generator"`
-	Box      BoxResult       `json:"machine"`
-	Search   *SearchResult   `json:"search,omitempty"`
-	Soak     *SoakResult     `json:"soak,omitempty"`
-	Failover *FailoverResult `json:"failover,omitempty"`
-	SLO      []SLOCheck      `json:"slo"`
-	Pass     bool            `json:"pass"`
-	Failures []string        `json:"failures,omitempty"`
-	Notes    []string        `json:"notes,omitempty"`
+	WholeRun  WholeRun        `json:"whole_run"`
+	Users     UsersResult     `json:"users"`
+	Messages  MessagesResult  `json:"messages"`
+	Delivery  LatencySummary  `json:"delivery_latency"`
+	Ack       LatencySummary  `json:"ack_latency"`
+	HTTP      HTTPResult      `json:"http"`
+	WS        WSResult        `json:"websocket"`
+	Server    ServerResult    `json:"server"`
+	LoadGen   LoadGenResult   `json:"load_generator"`
+	Box       BoxResult       `json:"machine"`
+	Search    *SearchResult   `json:"search,omitempty"`
+	Soak      *SoakResult     `json:"soak,omitempty"`
+	Failover  *FailoverResult `json:"failover,omitempty"`
+	Reactions *ReactionResult `json:"reaction_storm,omitempty"`
+	SLO       []SLOCheck      `json:"slo"`
+	Pass      bool            `json:"pass"`
+	Failures  []string        `json:"failures,omitempty"`
+	Notes     []string        `json:"notes,omitempty"`
 
 	deliveryCDF, ackCDF, httpCDF [][2]float64
 	cpuProfile                   []byte

@@ -60,8 +60,10 @@ type socket struct {
 	ledger *Ledger
 	stats  *WSStats
 	onAck  func(room, seq int64)
-	id     int           // the user's index, for the recovery book
-	book   *recoveryBook // times unplanned disconnects; nil: not kept
+	// onReaction, when set, hears reaction and reaction_batch events.
+	onReaction func(ev event)
+	id         int           // the user's index, for the recovery book
+	book       *recoveryBook // times unplanned disconnects; nil: not kept
 
 	wmu      sync.Mutex // one writer at a time, as the library requires
 	mu       sync.Mutex
@@ -278,6 +280,10 @@ func (s *socket) read(conn *websocket.Conn, reconnect bool) (gotReady bool, err 
 			select {
 			case s.resumed <- struct{}{}:
 			default:
+			}
+		case "reaction", "reaction_batch":
+			if s.onReaction != nil {
+				s.onReaction(ev)
 			}
 		case "room_joined":
 			if ev.Room != nil {

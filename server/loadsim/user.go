@@ -29,6 +29,9 @@ type user struct {
 
 	mu   sync.Mutex
 	mine []ownMessage // recent own messages, for edits and deletes
+
+	// reactions is what the socket heard of a reaction storm's message.
+	reactions reactionTally
 }
 
 type ownMessage struct{ room, seq int64 }
@@ -111,6 +114,7 @@ func (u *user) connect(ctx context.Context, p retryPolicy, note func(outcome str
 func (u *user) dialOnce(ctx context.Context) error {
 	u.sock = newSocket(u.r.cfg.Target, u.api.token, u.r.wsDialer(u.idx), u.recv, u.recv.ledger, &u.r.ws)
 	u.sock.onAck = u.remember
+	u.sock.onReaction = func(ev event) { u.reactions.hear(u.id, ev) }
 	u.sock.id, u.sock.book = u.idx, u.r.book
 	dialErr := make(chan error, 1)
 	u.r.sockets.Add(1)

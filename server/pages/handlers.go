@@ -97,9 +97,10 @@ func (p *Pages) logout(c *fiber.Ctx) error {
 	return c.Redirect("/", fiber.StatusSeeOther)
 }
 
-// room shows a room's latest messages and the form to post one. Its ETag
-// comes from the room's versions, so a revalidation that still matches
-// costs no history read.
+// room shows a room's latest messages with their reactions and the form
+// to post one. Its ETag comes from the room's versions and those of the
+// reactions it shows, so a revalidation that still matches costs no
+// history read.
 func (p *Pages) room(c *fiber.Ctx) error {
 	u, err := p.currentUser(c)
 	if err != nil {
@@ -117,13 +118,20 @@ func (p *Pages) room(c *fiber.Ctx) error {
 	if err != nil {
 		return p.errorPage(c, u, err)
 	}
+	reactions, err := p.app.ReactionsVersion(c.UserContext(), u, room, chat.Page{Limit: HistoryLimit})
+	if err != nil {
+		return p.errorPage(c, u, err)
+	}
 	// Times depend on the reader's zone and on which day is today there.
 	zone, now := p.zones.readerZone(c), time.Now()
-	etag := etagOf(p.layout.version, "room", strconv.FormatInt(u.ID, 10), u.Username, u.DisplayName,
-		strconv.FormatInt(room.ID, 10), strconv.FormatInt(room.LastSeq, 10), strconv.FormatInt(room.Rev, 10), room.Name, room.Topic,
-		zone.String(), now.In(zone).Format(time.DateOnly))
-	if p.notModified(c, true, etag) {
-		return nil
+	etag := "" // without a version of the reactions, the page's bytes are its own
+	if reactions != "" {
+		etag = etagOf(p.layout.version, "room", strconv.FormatInt(u.ID, 10), u.Username, u.DisplayName,
+			strconv.FormatInt(room.ID, 10), strconv.FormatInt(room.LastSeq, 10), strconv.FormatInt(room.Rev, 10), room.Name, room.Topic,
+			zone.String(), now.In(zone).Format(time.DateOnly), reactions)
+		if p.notModified(c, true, etag) {
+			return nil
+		}
 	}
 	return p.showRoom(c, fiber.StatusOK, u, room, &view{ClientID: newClientID(), Zone: zone, Now: now}, etag)
 }

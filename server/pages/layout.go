@@ -46,9 +46,10 @@ type layout struct {
 
 func newLayout(shell []byte, log *slog.Logger) (*layout, error) {
 	tmpl, err := template.New("pages").Funcs(template.FuncMap{
-		"unread":   unread,
-		"roomName": roomName,
-		"isoTime":  func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"unread":      unread,
+		"roomName":    roomName,
+		"reactionRow": reactionRow,
+		"isoTime":     func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		// Message bodies: formatted, every character of the body escaped.
 		"markup": markup.Render,
 	}).ParseFS(files, "templates/*.html")

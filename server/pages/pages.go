@@ -43,6 +43,12 @@ type App interface {
 	Thread(ctx context.Context, u *chat.User, roomID, seq int64) (*chat.Room, *chat.Message, error)
 	Replies(ctx context.Context, u *chat.User, roomID, seq int64, p chat.Page) ([]chat.Message, bool, error)
 	SendReply(ctx context.Context, u *chat.User, roomID, replyTo int64, body, clientID string) (*chat.Message, bool, error)
+	// AddReaction and RemoveReaction change u's reaction to a message.
+	AddReaction(ctx context.Context, u *chat.User, roomID, seq int64, emoji string) error
+	RemoveReaction(ctx context.Context, u *chat.User, roomID, seq int64, emoji string) error
+	// ReactionsVersion names the reactions a page of room shows u; "" when
+	// only the page itself can tell.
+	ReactionsVersion(ctx context.Context, u *chat.User, room *chat.Room, p chat.Page) (string, error)
 }
 
 // SessionCookie is the cookie carrying the session token, shared with the
@@ -134,6 +140,7 @@ func (p *Pages) Register(r fiber.Router) {
 	post("/logout", p.logout)
 	post("/rooms/:id/messages", p.postMessage)
 	post("/rooms/:id/threads/:seq", p.postReply)
+	post("/rooms/:id/messages/:seq/reactions", p.postReaction)
 	r.Get("/admin", p.admin)
 	r.Get("/admin/*", p.admin)
 	r.Get("/*", p.fallback)

@@ -43,9 +43,9 @@ const (
 	DefaultQueueSize     = 1024
 )
 
-// Store implements chat.UserStore, chat.SessionStore, chat.RoomStore and
-// chat.MessageStore on PostgreSQL. It owns the committer goroutines of
-// SendMessage: Close stops them.
+// Store implements chat.UserStore, chat.SessionStore, chat.RoomStore,
+// chat.MessageStore and chat.ReactionStore on PostgreSQL. It owns the
+// committer goroutines of SendMessage and of reactions: Close stops them.
 type Store struct {
 	primary *sqlx.DB
 	replica *sqlx.DB
@@ -78,6 +78,10 @@ type Store struct {
 	sends   atomic.Uint64
 	refused atomic.Uint64
 	onBatch func(int)
+
+	// reactq feeds the reaction committer (reaction_commit.go).
+	reactq                                             chan *reactionReq
+	reactionBatches, reactionChanges, reactionsRefused atomic.Uint64
 }
 
 var (
@@ -121,6 +125,9 @@ func NewStore(db *DB, o StoreOptions) *Store {
 		s.wg.Add(1)
 		go s.commitLoop(ch)
 	}
+	s.reactq = make(chan *reactionReq, reactionQueue)
+	s.wg.Add(1)
+	go s.reactionLoop()
 	return s
 }
 
@@ -133,6 +140,7 @@ func (s *Store) Close() error {
 		for _, ch := range s.shards {
 			close(ch)
 		}
+		close(s.reactq)
 		s.mu.Unlock()
 		s.wg.Wait()
 		s.cancel()

@@ -17,8 +17,10 @@ type messageAnswer struct {
 }
 
 // listMessages answers a history page. Its ETag is the room's version
-// (last_seq, rev) and the page asked for, known before any message is read:
-// a poll while nothing is new answers 304 after the access check alone.
+// (last_seq, rev), the page asked for and the version of the reactions the
+// page can show (the counts of its blocks and the caller's own), known
+// before any message is read: a poll while nothing is new answers 304
+// after the access check and one version read.
 func (s *Server) listMessages(c *fiber.Ctx) error {
 	id, err := pathID(c, "id")
 	if err != nil {
@@ -33,18 +35,26 @@ func (s *Server) listMessages(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	etag := etagOf(
-		[]byte("messages"),
-		strconv.AppendInt(nil, room.ID, 10),
-		strconv.AppendInt(nil, room.LastSeq, 10),
-		strconv.AppendInt(nil, room.Rev, 10),
-		strconv.AppendInt(nil, p.BeforeSeq, 10),
-		strconv.AppendInt(nil, p.AfterSeq, 10),
-		strconv.AppendInt(nil, int64(p.Limit), 10),
-		strconv.AppendBool(nil, p.Forward),
-	)
-	if s.notModified(c, etag) {
-		return nil
+	reactions, err := s.app.ReactionsVersion(c.UserContext(), u, room, p)
+	if err != nil {
+		return err
+	}
+	etag := ""
+	if reactions != "" {
+		etag = etagOf(
+			[]byte("messages"),
+			strconv.AppendInt(nil, room.ID, 10),
+			strconv.AppendInt(nil, room.LastSeq, 10),
+			strconv.AppendInt(nil, room.Rev, 10),
+			strconv.AppendInt(nil, p.BeforeSeq, 10),
+			strconv.AppendInt(nil, p.AfterSeq, 10),
+			strconv.AppendInt(nil, int64(p.Limit), 10),
+			strconv.AppendBool(nil, p.Forward),
+			[]byte(reactions),
+		)
+		if s.notModified(c, etag) {
+			return nil
+		}
 	}
 	msgs, more, err := s.app.Messages(chat.ReadsMayLag(c.UserContext(), u.ID), u, id, p)
 	if err != nil {
@@ -53,6 +63,13 @@ func (s *Server) listMessages(c *fiber.Ctx) error {
 	body, err := encodeJSON(messagesAnswer{Messages: msgs, HasMore: more})
 	if err != nil {
 		return err
+	}
+	if etag == "" {
+		// No version of the reactions to be had (no cache, or it is down):
+		// the body is its own version.
+		if s.notModified(c, etagOf(body)) {
+			return nil
+		}
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
 	return c.Status(fiber.StatusOK).Send(body)

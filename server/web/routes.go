@@ -52,6 +52,8 @@ func (s *Server) routes(o Options) {
 	authed.Patch("/rooms/:id/messages/:seq", s.editMessage)
 	authed.Delete("/rooms/:id/messages/:seq", s.deleteMessage)
 	authed.Get("/rooms/:id/messages/:seq/replies", s.listReplies)
+	authed.Put("/rooms/:id/messages/:seq/reactions/:emoji", s.addReaction)
+	authed.Delete("/rooms/:id/messages/:seq/reactions/:emoji", s.removeReaction)
 
 	// Anything else under /api (any letter case) answers the contract's
 	// JSON 404, never the SPA's index page that later routes would serve.

@@ -1,6 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
-import { applyDelete, applyEdit, upsertMessage } from '../features/chat/api/messages';
+import { applyDelete, applyEdit, messageKeys, upsertMessage } from '../features/chat/api/messages';
+import { applyReactionBatch, applyReactionEvent } from '../features/chat/api/reactions';
 import { applyThreadDelete, applyThreadEdit, noteReply } from '../features/chat/api/replies';
 import { changeMembers, setPresence } from '../features/rooms/api/members';
 import { addRoom, noteRoomMessage, roomKeys } from '../features/rooms/api/rooms';
@@ -65,9 +66,18 @@ export function useRealtimeSync(me: User, activeRoomId: number | undefined): voi
             void qc.invalidateQueries({ queryKey: roomKeys.mine() });
           }
           return;
+        case 'reaction':
+          applyReactionEvent(qc, e, me.id);
+          return;
+        case 'reaction_batch':
+          applyReactionBatch(qc, e, me.id);
+          return;
         case 'ready':
           // Unread counts may have moved while the socket was down.
           void qc.invalidateQueries({ queryKey: roomKeys.mine() });
+          // Reactions have no seq to resume from: a reconnect reads the
+          // loaded histories again for their counts.
+          if (e.resuming) void qc.invalidateQueries({ queryKey: messageKeys.all });
           return;
         default:
       }

@@ -36,7 +36,7 @@ export function isRetryLater(err: unknown): err is ApiError {
 
 /** Options of one API call. */
 export interface RequestOptions<T> {
-  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   body?: unknown;
   schema?: z.ZodMiniType<T>;
   signal?: AbortSignal;

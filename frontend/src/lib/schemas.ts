@@ -35,6 +35,15 @@ export const roomSchema = z.object({
 /** A room, with the caller's unread count when the API knows it. */
 export type Room = z.infer<typeof roomSchema>;
 
+/** One emoji on a message: how many chose it and whether the caller did. */
+export const reactionSchema = z.object({
+  emoji: z.string(),
+  count: z.number(),
+  me: z.boolean(),
+});
+/** One emoji on a message: how many chose it and whether the caller did. */
+export type Reaction = z.infer<typeof reactionSchema>;
+
 /** One message of a room, numbered by seq. */
 export const messageSchema = z.object({
   id: z.number(),
@@ -52,6 +61,8 @@ export const messageSchema = z.object({
   /** On a thread's first message: how many replies, and when the newest came. */
   reply_count: z.optional(z.number()),
   last_reply_at: z.optional(z.string()),
+  /** Carried by history reads; missing means none. */
+  reactions: z.optional(z.array(reactionSchema)),
 });
 /** One message of a room, numbered by seq. */
 export type Message = z.infer<typeof messageSchema>;

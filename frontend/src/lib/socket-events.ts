@@ -44,6 +44,28 @@ const membersChangedSchema = z.object({
   joined: z.array(userSchema),
   left: z.array(userSchema),
 });
+/** Someone added or removed a reaction. */
+const reactionSchema = z.object({
+  type: z.literal('reaction'),
+  room_id: z.number(),
+  seq: z.number(),
+  emoji: z.string(),
+  user: userSchema,
+  added: z.boolean(),
+});
+/** Many reaction changes of one room, coalesced by the server. */
+const reactionBatchSchema = z.object({
+  type: z.literal('reaction_batch'),
+  room_id: z.number(),
+  reactions: z.array(
+    z.object({
+      seq: z.number(),
+      emoji: z.string(),
+      added: z.array(z.number()),
+      removed: z.array(z.number()),
+    }),
+  ),
+});
 const resumedSchema = z.object({ type: z.literal('resumed') });
 const errorSchema = z.object({
   type: z.literal('error'),
@@ -65,6 +87,8 @@ export const serverEventSchema = z.discriminatedUnion('type', [
   roomJoinedSchema,
   memberChangeSchema,
   membersChangedSchema,
+  reactionSchema,
+  reactionBatchSchema,
   resumedSchema,
   errorSchema,
 ]);

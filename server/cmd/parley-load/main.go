@@ -103,6 +103,8 @@ func run(args []string) (int, error) {
 	storm := fs.Bool("storm", false, "storm mode: --users sign up and connect at --ramp per second while --residents chat; reports refusals per second and time until all are ready")
 	fs.IntVar(&cfg.StormResidents, "residents", cfg.StormResidents, "storm: users connected before the storm, whose delivery latency is measured during it")
 	fs.Float64Var(&cfg.StormMsgRate, "resident-msg-rate", cfg.StormMsgRate, "storm: messages per second the residents send, all together")
+	fs.DurationVar(&cfg.Reactions.At, "reactions-at", 0, "reaction storm: this long into the steady phase, every user of the largest room reacts once to one message (0: no storm; at least 12s)")
+	fs.DurationVar(&cfg.Reactions.Spread, "reactions-spread", time.Second, "reaction storm: the reactions are spread evenly over this long")
 	out := fs.String("out", "", "directory for result.json, summary.md, latency.svg (default .data/loadtest/<name>-<time>)")
 	startServer := fs.String("start-server", "", "path of a parley binary to run on a fresh database for this run")
 	adminURL := fs.String("admin-url", "", "PostgreSQL URL allowed to create databases (default: DATABASE_URL's server, else local)")

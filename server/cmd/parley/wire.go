@@ -87,6 +87,7 @@ func wire(ctx context.Context, cfg *config.Config, log *slog.Logger) (_ *server,
 	reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
 		Name: "parley_commit_refused_total", Help: "Sends refused with rate_limited because their committer's queue was full.",
 	}, func() float64 { return float64(store.Stats().Refused) }))
+	registerReactionMetrics(reg, store)
 
 	stores := storeSet{users: store, sessions: store, rooms: store, messages: store}
 	checks := []web.Check{{Name: "postgres", Critical: true, Probe: db.Ping}}

@@ -1,4 +1,5 @@
 import type { Message } from '../../../lib/schemas';
+import { sameReactions } from './reaction-state';
 
 /** The loaded part of a room's history: contiguous, ascending by seq. */
 export interface MessageWindow {
@@ -38,7 +39,7 @@ export function mergeMessages(current: Message[], incoming: Message[]): Message[
       out.push(b);
       j++;
     } else {
-      out.push(sameMessage(a, b) ? a : b);
+      out.push(pick(a, b));
       i++;
       j++;
     }
@@ -46,12 +47,16 @@ export function mergeMessages(current: Message[], incoming: Message[]): Message[
   return out;
 }
 
-/** Replaces one message (an edit) if the window holds its seq. */
+/**
+ * Replaces one message (an edit) if the window holds its seq. An edit
+ * carries no reactions and changes none: the held ones stay.
+ */
 export function replaceMessage(window: MessageWindow, message: Message): MessageWindow {
   const index = window.messages.findIndex((m) => m.seq === message.seq);
-  if (index < 0) return window;
+  const found = window.messages[index];
+  if (!found) return window;
   const messages = window.messages.slice();
-  messages[index] = message;
+  messages[index] = pick(found, message);
   return { ...window, messages };
 }
 
@@ -61,7 +66,7 @@ export function deleteMessage(window: MessageWindow, seq: number): MessageWindow
   const found = window.messages[index];
   if (!found) return window;
   const messages = window.messages.slice();
-  messages[index] = { ...found, body: '', deleted: true };
+  messages[index] = { ...found, body: '', deleted: true, reactions: [] };
   return { ...window, messages };
 }
 
@@ -69,12 +74,23 @@ function bySeq(a: Message, b: Message): number {
   return a.seq - b.seq;
 }
 
-function sameMessage(a: Message, b: Message): boolean {
-  return (
-    a.body === b.body &&
-    a.edited_at === b.edited_at &&
-    a.deleted === b.deleted &&
-    a.reply_count === b.reply_count &&
-    a.last_reply_at === b.last_reply_at
-  );
+/**
+ * What to hold when a message arrives again: the held object if nothing
+ * changed (memoized rows stay put), else the new one. History reads always
+ * carry reactions; events (a send, an ack, an edit) never do, and then the
+ * held reactions stay.
+ */
+function pick(held: Message, incoming: Message): Message {
+  const reactions = incoming.reactions ?? held.reactions;
+  if (
+    held.body === incoming.body &&
+    held.edited_at === incoming.edited_at &&
+    held.deleted === incoming.deleted &&
+    held.reply_count === incoming.reply_count &&
+    held.last_reply_at === incoming.last_reply_at &&
+    sameReactions(held.reactions, reactions)
+  ) {
+    return held;
+  }
+  return reactions === incoming.reactions ? incoming : { ...incoming, reactions };
 }

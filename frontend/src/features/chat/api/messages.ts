@@ -14,8 +14,12 @@ export const messageKeys = {
   room: (roomId: number) => ['messages', roomId] as const,
 };
 
-/** Fetches one page of a room's history. */
-export function fetchMessages(
+/**
+ * Fetches one page of a room's history. A history read tells every
+ * message's reactions, so a missing list is made an empty one here: only
+ * events, which never tell them, leave it undefined.
+ */
+export async function fetchMessages(
   roomId: number,
   cursor: { before?: number; after?: number } = {},
   signal?: AbortSignal,
@@ -23,7 +27,8 @@ export function fetchMessages(
   const params = new URLSearchParams({ limit: String(cursor.after !== undefined ? 100 : pageSize) });
   if (cursor.before !== undefined) params.set('before_seq', String(cursor.before));
   if (cursor.after !== undefined) params.set('after_seq', String(cursor.after));
-  return api(`/api/v1/rooms/${roomId}/messages?${params}`, { schema: messagePageSchema, signal });
+  const page = await api(`/api/v1/rooms/${roomId}/messages?${params}`, { schema: messagePageSchema, signal });
+  return { ...page, messages: page.messages.map((m) => (m.reactions ? m : { ...m, reactions: [] })) };
 }
 
 /**
@@ -103,7 +108,7 @@ export function applyEdit(qc: QueryClient, message: Message): void {
   );
 }
 
-/** Writes a deletion into its room's history. */
+/** Writes a deletion into its room's history (its reactions go with it). */
 export function applyDelete(qc: QueryClient, roomId: number, seq: number): void {
   qc.setQueryData<MessageWindow>(messageKeys.room(roomId), (w) => (w ? deleteMessage(w, seq) : w));
 }

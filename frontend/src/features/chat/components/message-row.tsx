@@ -5,6 +5,7 @@ import { clock, fullClock } from '../../../lib/clock';
 import type { Message } from '../../../lib/schemas';
 import { browserTimeZone } from '../../../lib/time-zone';
 import { ThreadSummary } from './thread-summary';
+import { ReactionBar } from './reaction-bar';
 
 // The zone the pages without JavaScript are told about (main.tsx), so
 // that both show a message's time with the same text.
@@ -61,6 +62,7 @@ export const MessageRow = memo(function MessageRow(props: {
         </div>
       )}
       {openThread ? <ThreadSummary message={message} onOpen={openThread} /> : null}
+      {!deleted && !editing ? <ReactionBar message={message} mine={mine} /> : null}
       {(mine || openThread) && !deleted && !editing ? (
         <div className="message-actions">
           {openThread ? (

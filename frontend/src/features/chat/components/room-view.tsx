@@ -10,6 +10,7 @@ import { useReadMarker } from '../hooks/use-read-marker';
 import { useTyping } from '../hooks/use-typing';
 import { Composer } from './composer';
 import { buildItems, MessageList } from './message-list';
+import { ReactionToggleProvider } from './reaction-toggle';
 import type { RowActions } from './message-row';
 import { ReplyPanel } from './reply-panel';
 import { TypingIndicator } from './typing-indicator';
@@ -82,6 +83,7 @@ export default function RoomView(props: {
   return (
     <main className="main room" aria-label={props.roomName}>
       {props.header}
+      <ReactionToggleProvider roomId={roomId}>
       <div className={thread === undefined ? 'room-split' : 'room-split threaded'}>
         <section className="room-column" aria-label="Room messages">
           {history.isPending ? <Spinner label="Loading messages…" /> : null}
@@ -123,6 +125,7 @@ export default function RoomView(props: {
           />
         ) : null}
       </div>
+      </ReactionToggleProvider>
     </main>
   );
 }
