@@ -18,6 +18,12 @@ type Message struct {
 	CreatedAt time.Time  `json:"created_at" db:"created_at"`
 	EditedAt  *time.Time `json:"edited_at,omitempty" db:"edited_at"`
 	Deleted   bool       `json:"deleted" db:"deleted"`
+	// Mentioned and MentionsRoom are who a message just committed
+	// mentions (see ParseMentions): the room's members it names, and
+	// whether it mentions every member but its author. Only a send fills
+	// them in, for the real-time layer; clients never see them.
+	Mentioned    []int64 `json:"-" db:"-"`
+	MentionsRoom bool    `json:"-" db:"-"`
 }
 
 // Limits on messages and their pages.

@@ -82,6 +82,7 @@ func findSent(ctx context.Context, tx *sqlx.Tx, reqs []*sendReq, rooms map[int64
 type insertArrays struct {
 	rooms, seqs, users []int64
 	bodies, clients    []string
+	mentions           mentionArrays
 }
 
 func (a *insertArrays) add(m chat.NewMessage, seq int64) {

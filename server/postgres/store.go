@@ -68,6 +68,9 @@ type Store struct {
 	// first use.
 	stmtMu sync.Mutex
 	insert *sqlx.Stmt
+	// insertMentions is the same statement for a batch that mentions
+	// someone (mention_sql.go).
+	insertMentions *sqlx.Stmt
 
 	// lag decides which reads the replica may answer; nil without one.
 	lag                                   *lagTracker
@@ -138,6 +141,9 @@ func (s *Store) Close() error {
 		s.stmtMu.Lock()
 		if s.insert != nil {
 			_ = s.insert.Close()
+		}
+		if s.insertMentions != nil {
+			_ = s.insertMentions.Close()
 		}
 		s.stmtMu.Unlock()
 	})
