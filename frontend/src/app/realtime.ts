@@ -2,6 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
 import { applyDelete, applyEdit, upsertMessage } from '../features/chat/api/messages';
 import { changeMembers, setPresence } from '../features/rooms/api/members';
+import { noteRoomMention } from '../features/rooms/api/mentions';
 import { addRoom, noteRoomMessage, roomKeys } from '../features/rooms/api/rooms';
 import type { User } from '../lib/schemas';
 import { useSocket } from '../lib/socket-context';
@@ -28,6 +29,9 @@ export function useRealtimeSync(me: User, activeRoomId: number | undefined): voi
           noteRoomMessage(qc, m.room_id, m.seq, unread);
           return;
         }
+        case 'mention':
+          noteRoomMention(qc, e.room_id, !(e.room_id === active.current && visible()));
+          return;
         case 'message_edited':
           applyEdit(qc, e.message);
           return;

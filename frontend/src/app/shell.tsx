@@ -1,13 +1,16 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { Suspense, useCallback } from 'react';
+import { Suspense, useCallback, useMemo } from 'react';
 import { Spinner } from '../components/ui/spinner';
 import { RoomHeader } from '../features/rooms/components/room-header';
 import { Sidebar } from '../features/rooms/components/sidebar';
+import { useMembers } from '../features/rooms/api/members';
 import { roomLabel } from '../features/rooms/api/room-name';
 import { markRoomRead, useRoom } from '../features/rooms/api/rooms';
 import { Link, useRoute } from '../lib/router';
 import type { User } from '../lib/schemas';
 import { ConnectionBanner } from './connection-banner';
+import { useMentionNotices } from './mention-notices';
+import { NotificationToggle } from './notification-toggle';
 import { useRealtimeSync } from './realtime';
 import { BrowseRooms, RoomView } from './routes';
 
@@ -17,11 +20,12 @@ export function Shell(props: { me: User; onLogout: () => void }) {
   const route = useRoute();
   const activeRoomId = route.name === 'room' ? route.roomId : undefined;
   useRealtimeSync(me, activeRoomId);
+  useMentionNotices(me);
   return (
     <div className="app">
       <ConnectionBanner />
       <div className="layout">
-        <Sidebar me={me} onLogout={props.onLogout} />
+        <Sidebar me={me} onLogout={props.onLogout} actions={<NotificationToggle userId={me.id} />} />
         <Suspense fallback={<Spinner />}>
           {route.name === 'room' ? (
             <RoomPane key={route.roomId} roomId={route.roomId} me={me} />
@@ -45,6 +49,15 @@ export function Shell(props: { me: User; onLogout: () => void }) {
 function RoomPane(props: { roomId: number; me: User }) {
   const qc = useQueryClient();
   const room = useRoom(props.roomId);
+  const members = useMembers(props.roomId);
+  // Who the composer offers after '@': the other members, and @room where
+  // the room allows it.
+  const others = members.data;
+  const mentionCandidates = useMemo(
+    () => others?.filter((m) => m.id !== props.me.id) ?? [],
+    [others, props.me.id],
+  );
+  const roomMentions = room.data?.kind !== 'direct' && room.data?.room_mentions !== false;
   const onRead = useCallback((roomId: number, seq: number) => markRoomRead(qc, roomId, seq), [qc]);
   const name = room.data
     ? room.data.kind === 'direct'
@@ -58,6 +71,8 @@ function RoomPane(props: { roomId: number; me: User }) {
       me={props.me}
       header={<RoomHeader roomId={props.roomId} me={props.me} />}
       onRead={onRead}
+      mentionCandidates={mentionCandidates}
+      roomMentions={roomMentions}
     />
   );
 }

@@ -44,6 +44,13 @@ const membersChangedSchema = z.object({
   joined: z.array(userSchema),
   left: z.array(userSchema),
 });
+/** A message that mentions the user (by name or @room). */
+const mentionSchema = z.object({
+  type: z.literal('mention'),
+  room_id: z.number(),
+  seq: z.number(),
+  message: z.optional(messageSchema),
+});
 const resumedSchema = z.object({ type: z.literal('resumed') });
 const errorSchema = z.object({
   type: z.literal('error'),
@@ -65,6 +72,7 @@ export const serverEventSchema = z.discriminatedUnion('type', [
   roomJoinedSchema,
   memberChangeSchema,
   membersChangedSchema,
+  mentionSchema,
   resumedSchema,
   errorSchema,
 ]);

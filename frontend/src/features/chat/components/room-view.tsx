@@ -1,7 +1,7 @@
 import { useCallback, useMemo, useState, type ReactNode } from 'react';
 import { Spinner } from '../../../components/ui/spinner';
 import { errorText } from '../../../lib/error-text';
-import type { User } from '../../../lib/schemas';
+import type { Member, User } from '../../../lib/schemas';
 import { useOutbox, useOutboxStore, useSocket } from '../../../lib/socket-context';
 import { useDeleteMessage, useEditMessage } from '../api/message-actions';
 import { useLoadOlder, useMessageWindow } from '../api/messages';
@@ -19,6 +19,10 @@ export default function RoomView(props: {
   me: User;
   header: ReactNode;
   onRead: (roomId: number, seq: number) => void;
+  /** Who '@' offers in the composer. */
+  mentionCandidates?: Member[];
+  /** Whether '@' offers @room too. */
+  roomMentions?: boolean;
 }) {
   const { roomId, me, onRead } = props;
   const socket = useSocket();
@@ -86,7 +90,13 @@ export default function RoomView(props: {
       ) : null}
       {actionError ? <p className="form-error pad">{errorText(actionError)}</p> : null}
       <TypingIndicator users={typing} />
-      <Composer roomName={props.roomName} onSend={onSend} onTyping={onTyping} />
+      <Composer
+        roomName={props.roomName}
+        onSend={onSend}
+        onTyping={onTyping}
+        mentionCandidates={props.mentionCandidates}
+        roomMentions={props.roomMentions}
+      />
     </main>
   );
 }

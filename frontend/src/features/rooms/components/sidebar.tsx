@@ -1,4 +1,4 @@
-import { lazy, Suspense, useState } from 'react';
+import { lazy, Suspense, useState, type ReactNode } from 'react';
 import { Button } from '../../../components/ui/button';
 import { Spinner } from '../../../components/ui/spinner';
 import { errorText } from '../../../lib/error-text';
@@ -7,12 +7,13 @@ import type { Room, User } from '../../../lib/schemas';
 import { roomLabel } from '../api/room-name';
 import { useMyRooms } from '../api/rooms';
 import { DirectPresence } from './direct-presence';
+import { MentionBadge } from './mention-badge';
 
 const CreateRoomDialog = lazy(() => import('./create-room-dialog'));
 const DirectDialog = lazy(() => import('./direct-dialog'));
 
 /** The left column: the user's rooms and direct messages, and actions. */
-export function Sidebar(props: { me: User; onLogout: () => void }) {
+export function Sidebar(props: { me: User; onLogout: () => void; actions?: ReactNode }) {
   const { me, onLogout } = props;
   const rooms = useMyRooms();
   const route = useRoute();
@@ -42,6 +43,7 @@ export function Sidebar(props: { me: User; onLogout: () => void }) {
         <Button variant="ghost" onClick={() => setDialog('direct')}>
           + Direct message
         </Button>
+        {props.actions}
       </div>
       {rooms.isPending ? <Spinner /> : null}
       {rooms.isError ? <p className="form-error">{errorText(rooms.error)}</p> : null}
@@ -70,6 +72,7 @@ function RoomSection(props: {
       <ul>
         {rooms.map((room) => {
           const unread = room.id === activeId ? 0 : (room.unread ?? 0);
+          const mentions = room.id === activeId ? 0 : (room.mentions ?? 0);
           return (
             <li key={room.id}>
               <Link
@@ -81,6 +84,7 @@ function RoomSection(props: {
                 {direct ? <DirectPresence roomId={room.id} me={me} /> : <span className="hash">#</span>}
                 <span className="room-name">{roomLabel(room, me)}</span>
                 {room.kind === 'private' ? <span className="muted small">private</span> : null}
+                <MentionBadge count={mentions} />
                 {unread > 0 ? (
                   <span className="badge" aria-label={`${unread} unread`}>
                     {unread > 99 ? '99+' : unread}
