@@ -76,7 +76,9 @@ export async function showMentionNotice(userId: number, n: MentionNotice, open: 
   const url = `/rooms/${n.roomId}`;
   const options: NotificationOptions = { body: n.body, tag: mentionTag(n.roomId, n.seq), data: { url }, icon: '/icon.svg' };
   const registration = await navigator.serviceWorker?.getRegistration();
-  if (registration) {
+  // showNotification needs an active worker; a page the first install has
+  // not reached yet shows it itself.
+  if (registration?.active) {
     await registration.showNotification(n.title, options);
     return true;
   }
