@@ -28,6 +28,9 @@ export const pwaOptions: Partial<VitePWAOptions> = {
     icons: [{ src: '/icon.svg', sizes: 'any', type: 'image/svg+xml', purpose: 'any' }],
   },
   workbox: {
+    // Mention notifications: clicks, and a short watch once no page is
+    // open (src/sw/mention-worker.ts, built by sw-plugin.ts).
+    importScripts: ['/sw-mentions.js'],
     globPatterns: ['**/*.{js,css,html,svg,webmanifest}'],
     globIgnores: ['**/.vite/**'],
     navigateFallback: '/index.html',

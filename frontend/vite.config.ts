@@ -3,6 +3,7 @@ import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import { pwaOptions } from './pwa.config.ts';
+import { mentionWorker } from './sw-plugin.ts';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 const outDir = fileURLToPath(new URL('../assets/dist', import.meta.url));
@@ -24,7 +25,7 @@ const proxy = {
 export default defineConfig({
   root,
   base: '/',
-  plugins: [react(), VitePWA(pwaOptions)],
+  plugins: [react(), mentionWorker(), VitePWA(pwaOptions)],
   build: {
     outDir,
     emptyOutDir: true,

@@ -26,6 +26,12 @@ type Message struct {
 	// Reactions are set where history is read, omitted when there are
 	// none: clients take a missing list as empty.
 	Reactions []Reaction `json:"reactions,omitempty" db:"-"`
+	// Mentioned and MentionsRoom are who a message just committed
+	// mentions (see ParseMentions): the room's members it names, and
+	// whether it mentions every member but its author. Only a send fills
+	// them in, for the real-time layer; clients never see them.
+	Mentioned    []int64 `json:"-" db:"-"`
+	MentionsRoom bool    `json:"-" db:"-"`
 }
 
 // Limits on messages and their pages.

@@ -32,6 +32,12 @@ type Room struct {
 	Rev     int64  `json:"rev" db:"rev"`
 	// Unread is set only in the caller's own room list.
 	Unread *int64 `json:"unread,omitempty" db:"unread"`
+	// Mentions, set beside Unread, counts the messages after the caller's
+	// read marker that mention them.
+	Mentions *int64 `json:"mentions,omitempty" db:"mentions"`
+	// RoomMentions says whether @room mentions every member; the owner
+	// chooses.
+	RoomMentions bool `json:"room_mentions" db:"room_mentions"`
 }
 
 // Membership is one user's place in one room.
@@ -103,4 +109,7 @@ type RoomStore interface {
 	// MarkRead moves userID's read marker in roomID forward to seq, capped
 	// at the room's last_seq; moved says whether it changed.
 	MarkRead(ctx context.Context, roomID, userID, seq int64) (moved bool, err error)
+	// SetRoomMentions turns @room on or off for a room and returns it;
+	// ENOTFOUND if there is no such room.
+	SetRoomMentions(ctx context.Context, roomID int64, allowed bool) (*Room, error)
 }

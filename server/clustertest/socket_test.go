@@ -20,6 +20,9 @@ type event struct {
 	ClientID string           `json:"client_id"`
 	Code     string           `json:"code"`
 	Rooms    map[string]int64 `json:"rooms"`
+	// RoomID and Seq are set on events about one message (mention).
+	RoomID int64 `json:"room_id"`
+	Seq    int64 `json:"seq"`
 	// Text is the human message of an error event.
 	Text string `json:"-"`
 	// RetryAfter is an error event's hint, in seconds.

@@ -24,7 +24,7 @@ type envelope struct {
 const (
 	kindMessage      byte = 1 + iota // a room, b seq, c commit time (Unix µs)
 	kindRoomEvent                    // a room, c user to skip (0: none)
-	kindUserEvent                    // a user
+	kindUserEvent                    // a user, b a room the connection must be subscribed to (0: none)
 	kindJoined                       // a user, b room, c room's last seq
 	kindLeft                         // a user, b room
 	kindPresence                     // a user, b len(rooms): to local members of those rooms

@@ -13,12 +13,14 @@ import (
 // event once, delivers it to this replica's connections and queues one
 // publish for the others; none waits on the network.
 
-// MessageCreated sends a new message to its room.
+// MessageCreated sends a new message to its room, and a mention event to
+// whoever it mentions.
 func (h *Hub) MessageCreated(_ context.Context, m *chat.Message) {
 	h.m.sends.Inc()
 	// c carries the commit time, so each replica can tell how long the
 	// message took to reach its connections.
 	h.emit(roomTopic(m.RoomID), kindMessage, m.RoomID, m.Seq, m.CreatedAt.UnixMicro(), messageEvent{Type: "message", Message: m})
+	h.mentioned(m)
 }
 
 // MessageEdited sends an edited message to its room.
@@ -146,7 +148,7 @@ func (h *Hub) deliverEnvelope(e envelope) {
 		f.lossy = true
 		h.offerRoom(f, e.c)
 	case kindUserEvent:
-		h.offerUser(e.a, h.frame(e.frame, 0, 0))
+		h.offerUser(e.a, h.frame(e.frame, e.b, 0))
 	case kindJoined:
 		f := h.frame(e.frame, 0, 0)
 		h.changeMembership(e.a, func(conns []*conn) {

@@ -277,7 +277,9 @@ func (h *Hub) fanout(r *room, f *outFrame, skip int64) {
 	h.m.delivered.Add(float64(n))
 }
 
-// offerUser hands f to every local connection of a user.
+// offerUser hands f to every local connection of a user; a frame about a
+// room (f.room set) only to those subscribed to it, in its turn with the
+// room's replay.
 func (h *Hub) offerUser(userID int64, f *outFrame) {
 	s := h.userShard(userID)
 	s.mu.RLock()
@@ -287,7 +289,11 @@ func (h *Hub) offerUser(userID int64, f *outFrame) {
 		return
 	}
 	for c := range u.conns {
-		c.push(f)
+		if f.room != 0 {
+			c.offer(f)
+		} else {
+			c.push(f)
+		}
 	}
 }
 

@@ -53,6 +53,7 @@ func (s *Store) commitFast(reqs []*sendReq) ([]sendResult, error) {
 	defer cancel()
 	results := make([]sendResult, len(reqs))
 	var ins insertArrays
+	var err error
 	firstOf := map[sendKey]int{}
 	dupOf := map[int]int{}
 	for i, r := range reqs {
@@ -63,14 +64,24 @@ func (s *Store) commitFast(reqs []*sendReq) ([]sendResult, error) {
 		}
 		firstOf[k] = i
 		ins.add(r.msg, 0)
+		ins.mentions.add(len(ins.seqs), r.mentions)
 	}
 	// One statement in autocommit: no BEGIN or COMMIT round trip, and the
-	// room locks are held only while it runs.
-	stmt, err := s.insertStmt(ctx, ins.hasReplies())
-	if err != nil {
-		return nil, err
+	// room locks are held only while it runs. A batch that mentions
+	// someone stores its mentions in that same statement; one that also
+	// holds a reply (rare together) takes the careful path, which does both.
+	var inserted map[sendKey]*chat.Message
+	switch replies := ins.hasReplies(); {
+	case replies && ins.mentions.any():
+		return nil, errNotAllInserted
+	case ins.mentions.any():
+		inserted, err = s.insertFastMentioning(ctx, &ins, len(firstOf))
+	default:
+		var stmt *sqlx.Stmt
+		if stmt, err = s.insertStmt(ctx, replies); err == nil {
+			inserted, err = insertFast(ctx, stmt, &ins, len(firstOf))
+		}
 	}
-	inserted, err := insertFast(ctx, stmt, &ins, len(firstOf))
 	if err != nil {
 		return nil, err
 	}
@@ -141,6 +152,7 @@ func (s *Store) commitChecked(reqs []*sendReq) ([]sendResult, error) {
 		m := r.msg
 		m.ReplyTo = root
 		ins.add(m, last)
+		ins.mentions.add(len(ins.seqs), r.mentions)
 	}
 	if len(ins.seqs) > 0 {
 		inserted, err := insertSent(ctx, tx, &ins, lastSeq)
@@ -149,6 +161,11 @@ func (s *Store) commitChecked(reqs []*sendReq) ([]sendResult, error) {
 		}
 		if len(inserted) != len(ins.seqs) {
 			return nil, fmt.Errorf("postgres: send: %d of %d rows inserted while holding the room locks", len(inserted), len(ins.seqs))
+		}
+		if ins.mentions.any() {
+			if err := insertSentMentions(ctx, tx, &ins, inserted); err != nil {
+				return nil, err
+			}
 		}
 		if err := fillResults(results, firstOf, dupOf, inserted); err != nil {
 			return nil, err

@@ -86,6 +86,7 @@ type insertArrays struct {
 	rooms, seqs, users []int64
 	bodies, clients    []string
 	replies            []int64
+	mentions           mentionArrays
 }
 
 func (a *insertArrays) add(m chat.NewMessage, seq int64) {

@@ -13,7 +13,7 @@ import (
 func (s *Store) CommitBatch(msgs []chat.NewMessage, fast bool) ([]*chat.Message, []error, error) {
 	reqs := make([]*sendReq, len(msgs))
 	for i, m := range msgs {
-		reqs[i] = &sendReq{ctx: context.Background(), msg: m, done: make(chan sendResult, 1)}
+		reqs[i] = &sendReq{ctx: context.Background(), msg: m, done: make(chan sendResult, 1), mentions: chat.ParseMentions(m.Body)}
 	}
 	commit := s.commitChecked
 	if fast {
@@ -29,4 +29,32 @@ func (s *Store) CommitBatch(msgs []chat.NewMessage, fast bool) ([]*chat.Message,
 		out[i], errs[i] = r.msg, r.err
 	}
 	return out, errs, nil
+}
+
+// CommitBatchCreated commits msgs as one batch of group commit, the fast way or,
+// with careful, the way commitGroup takes once the fast attempt met a send
+// committed earlier. Tests use it to put several sends in one batch
+// without racing the committer.
+func (s *Store) CommitBatchCreated(msgs []chat.NewMessage, careful bool) ([]*chat.Message, []bool, error) {
+	reqs := make([]*sendReq, len(msgs))
+	for i, m := range msgs {
+		reqs[i] = &sendReq{ctx: context.Background(), msg: m, mentions: chat.ParseMentions(m.Body)}
+	}
+	commit := s.commitFast
+	if careful {
+		commit = s.commitChecked
+	}
+	results, err := commit(reqs)
+	if err != nil {
+		return nil, nil, err
+	}
+	out := make([]*chat.Message, len(results))
+	created := make([]bool, len(results))
+	for i, r := range results {
+		out[i], created[i] = r.msg, r.created
+		if r.err != nil {
+			return nil, nil, r.err
+		}
+	}
+	return out, created, nil
 }

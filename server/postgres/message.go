@@ -139,8 +139,9 @@ func (s *Store) EditMessage(ctx context.Context, roomID, seq int64, body string)
 }
 
 // DeleteMessage soft-deletes a message (empty body, Deleted) and bumps the
-// room's rev in one transaction. Deleting a deleted message changes nothing
-// and returns it. ENOTFOUND if none.
+// room's rev in one transaction; the mentions it made stop counting.
+// Deleting a deleted message changes nothing and returns it. ENOTFOUND if
+// none.
 func (s *Store) DeleteMessage(ctx context.Context, roomID, seq int64) (*chat.Message, error) {
 	return s.changeMessage(ctx, roomID, seq, func(tx txExecer, m *chat.Message) (bool, error) {
 		if m.Deleted {
@@ -150,7 +151,11 @@ func (s *Store) DeleteMessage(ctx context.Context, roomID, seq int64) (*chat.Mes
 			WITH m AS (
 				UPDATE messages SET body = '', deleted = true
 				WHERE room_id = $1 AND seq = $2
-				RETURNING *)
+				RETURNING *
+			), dm AS (
+				DELETE FROM mentions WHERE room_id = $1 AND seq = $2
+			), drm AS (
+				DELETE FROM room_mentions WHERE room_id = $1 AND seq = $2)
 			SELECT `+messageColumns+` FROM m JOIN users u ON u.id = m.user_id`, roomID, seq)
 		return true, err
 	})

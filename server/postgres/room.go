@@ -7,7 +7,7 @@ import (
 )
 
 // roomColumns are the columns of chat.Room, prefixed with the alias r.
-const roomColumns = `r.id, r.name, r.topic, r.kind, r.owner_id, r.last_seq, r.rev`
+const roomColumns = `r.id, r.name, r.topic, r.kind, r.owner_id, r.last_seq, r.rev, r.room_mentions`
 
 // CreateRoom stores a room and makes its owner the first member, in one
 // transaction. ENOTFOUND if the owner does not exist.
@@ -48,12 +48,14 @@ func (s *Store) FindRoom(ctx context.Context, id int64) (*chat.Room, error) {
 }
 
 // UserRooms lists the rooms userID belongs to, ordered by id, with Unread
-// set to last_seq - read_seq (never negative). It reads the replica only
-// when ctx allows it and the replica has userID's own writes.
+// set to last_seq - read_seq (never negative) and Mentions to the mentions
+// of userID after read_seq. It reads the replica only when ctx allows it
+// and the replica has userID's own writes.
 func (s *Store) UserRooms(ctx context.Context, userID int64) ([]chat.Room, error) {
 	rooms := []chat.Room{}
 	err := s.selectRouted(ctx, false, []int64{userID}, &rooms, `
-		SELECT `+roomColumns+`, greatest(r.last_seq - ru.read_seq, 0) AS unread
+		SELECT `+roomColumns+`, greatest(r.last_seq - ru.read_seq, 0) AS unread,
+			`+mentionCount+`
 		FROM room_users ru JOIN rooms r ON r.id = ru.room_id
 		WHERE ru.user_id = $1
 		ORDER BY r.id`, userID)

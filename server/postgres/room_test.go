@@ -17,7 +17,7 @@ func TestCreateRoom(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := chat.Room{ID: r.ID, Name: "design", Topic: "pixels", Kind: chat.RoomPrivate, OwnerID: owner.ID}
+		want := chat.Room{ID: r.ID, Name: "design", Topic: "pixels", Kind: chat.RoomPrivate, OwnerID: owner.ID, RoomMentions: true}
 		if r.ID == 0 || *r != want {
 			t.Fatalf("got %+v, want %+v", r, want)
 		}

@@ -11,6 +11,7 @@ import (
 type sendReq struct {
 	ctx      context.Context
 	msg      chat.NewMessage
+	mentions chat.Mentions
 	done     chan sendResult // buffered: the committer never blocks on a caller
 	enqueued time.Time
 }
@@ -52,7 +53,7 @@ func (s *Store) SendMessage(ctx context.Context, m chat.NewMessage) (*chat.Messa
 	if err := ctx.Err(); err != nil {
 		return nil, false, err
 	}
-	req := &sendReq{ctx: ctx, msg: m, done: make(chan sendResult, 1), enqueued: time.Now()}
+	req := &sendReq{ctx: ctx, msg: m, mentions: chat.ParseMentions(m.Body), done: make(chan sendResult, 1), enqueued: time.Now()}
 	if err := s.enqueue(req); err != nil {
 		return nil, false, err
 	}

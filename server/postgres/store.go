@@ -69,6 +69,9 @@ type Store struct {
 	stmtMu        sync.Mutex
 	insert        *sqlx.Stmt
 	insertReplies *sqlx.Stmt
+	// insertMentions is the plain statement for a batch that mentions
+	// someone (mention_sql.go).
+	insertMentions *sqlx.Stmt
 
 	// lag decides which reads the replica may answer; nil without one.
 	lag                                   *lagTracker
@@ -150,6 +153,9 @@ func (s *Store) Close() error {
 		}
 		if s.insertReplies != nil {
 			_ = s.insertReplies.Close()
+		}
+		if s.insertMentions != nil {
+			_ = s.insertMentions.Close()
 		}
 		s.stmtMu.Unlock()
 	})

@@ -40,6 +40,7 @@ func (s *Server) routes(o Options) {
 	authed.Post("/rooms", s.createRoom)
 	authed.Get("/rooms/public", s.publicRooms)
 	authed.Get("/rooms/:id", s.getRoom)
+	authed.Patch("/rooms/:id", s.updateRoom)
 	authed.Post("/rooms/:id/join", s.joinRoom)
 	authed.Post("/rooms/:id/leave", s.leaveRoom)
 	authed.Get("/rooms/:id/members", s.members)

@@ -4,6 +4,7 @@ import { applyDelete, applyEdit, messageKeys, upsertMessage } from '../features/
 import { applyReactionBatch, applyReactionEvent } from '../features/chat/api/reactions';
 import { applyThreadDelete, applyThreadEdit, noteReply } from '../features/chat/api/replies';
 import { changeMembers, setPresence } from '../features/rooms/api/members';
+import { noteRoomMention } from '../features/rooms/api/mentions';
 import { addRoom, noteRoomMessage, roomKeys } from '../features/rooms/api/rooms';
 import type { User } from '../lib/schemas';
 import { useSocket } from '../lib/socket-context';
@@ -31,6 +32,9 @@ export function useRealtimeSync(me: User, activeRoomId: number | undefined): voi
           noteRoomMessage(qc, m.room_id, m.seq, unread);
           return;
         }
+        case 'mention':
+          noteRoomMention(qc, e.room_id, !(e.room_id === active.current && visible()));
+          return;
         case 'message_edited':
           applyEdit(qc, e.message);
           applyThreadEdit(qc, e.message);

@@ -1,13 +1,16 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { Suspense, useCallback } from 'react';
+import { Suspense, useCallback, useMemo } from 'react';
 import { Spinner } from '../components/ui/spinner';
 import { RoomHeader } from '../features/rooms/components/room-header';
 import { Sidebar } from '../features/rooms/components/sidebar';
+import { useMembers } from '../features/rooms/api/members';
 import { roomLabel } from '../features/rooms/api/room-name';
 import { markRoomRead, useRoom } from '../features/rooms/api/rooms';
 import { Link, navigate, useRoute } from '../lib/router';
 import type { User } from '../lib/schemas';
 import { ConnectionBanner } from './connection-banner';
+import { useMentionNotices } from './mention-notices';
+import { NotificationToggle } from './notification-toggle';
 import { useRealtimeSync } from './realtime';
 import { BrowseRooms, RoomView } from './routes';
 import { useVisibleHeight } from './visible-height';
@@ -19,6 +22,7 @@ export function Shell(props: { me: User; onLogout: () => void }) {
   const activeRoomId = route.name === 'room' ? route.roomId : undefined;
   useRealtimeSync(me, activeRoomId);
   useVisibleHeight();
+  useMentionNotices(me);
   // On narrow screens the list and the routed pane are separate screens
   // (styles.css): the list at "/", the pane everywhere else.
   const screen = route.name === 'home' ? 'list' : 'pane';
@@ -26,7 +30,7 @@ export function Shell(props: { me: User; onLogout: () => void }) {
     <div className="app">
       <ConnectionBanner />
       <div className="layout" data-screen={screen}>
-        <Sidebar me={me} onLogout={props.onLogout} />
+        <Sidebar me={me} onLogout={props.onLogout} actions={<NotificationToggle userId={me.id} />} />
         <Suspense fallback={<Spinner />}>
           {route.name === 'room' ? (
             <RoomPane key={route.roomId} roomId={route.roomId} thread={route.thread} me={me} />
@@ -50,6 +54,15 @@ export function Shell(props: { me: User; onLogout: () => void }) {
 function RoomPane(props: { roomId: number; thread: number | undefined; me: User }) {
   const qc = useQueryClient();
   const room = useRoom(props.roomId);
+  const members = useMembers(props.roomId);
+  // Who the composer offers after '@': the other members, and @room where
+  // the room allows it.
+  const others = members.data;
+  const mentionCandidates = useMemo(
+    () => others?.filter((m) => m.id !== props.me.id) ?? [],
+    [others, props.me.id],
+  );
+  const roomMentions = room.data?.kind !== 'direct' && room.data?.room_mentions !== false;
   const onRead = useCallback((roomId: number, seq: number) => markRoomRead(qc, roomId, seq), [qc]);
   const { roomId } = props;
   const onThread = useCallback(
@@ -70,6 +83,8 @@ function RoomPane(props: { roomId: number; thread: number | undefined; me: User 
       onRead={onRead}
       thread={props.thread}
       onThread={onThread}
+      mentionCandidates={mentionCandidates}
+      roomMentions={roomMentions}
     />
   );
 }

@@ -30,7 +30,11 @@ export const roomSchema = z.object({
   kind: z.string(),
   last_seq: z.number(),
   unread: z.optional(z.number()),
+  /** Mentions of the caller after their read marker (their room list only). */
   mentions: z.optional(z.number()),
+  /** Whether @room mentions every member; the owner (owner_id) chooses. */
+  room_mentions: z.optional(z.boolean()),
+  owner_id: z.optional(z.number()),
 });
 /** A room, with the caller's unread count when the API knows it. */
 export type Room = z.infer<typeof roomSchema>;

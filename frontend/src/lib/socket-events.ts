@@ -66,6 +66,13 @@ const reactionBatchSchema = z.object({
     }),
   ),
 });
+/** A message that mentions the user (by name or @room). */
+const mentionSchema = z.object({
+  type: z.literal('mention'),
+  room_id: z.number(),
+  seq: z.number(),
+  message: z.optional(messageSchema),
+});
 const resumedSchema = z.object({ type: z.literal('resumed') });
 const errorSchema = z.object({
   type: z.literal('error'),
@@ -89,6 +96,7 @@ export const serverEventSchema = z.discriminatedUnion('type', [
   membersChangedSchema,
   reactionSchema,
   reactionBatchSchema,
+  mentionSchema,
   resumedSchema,
   errorSchema,
 ]);

@@ -1,7 +1,7 @@
 import { useCallback, useMemo, useState, type ReactNode } from 'react';
 import { Spinner } from '../../../components/ui/spinner';
 import { errorText } from '../../../lib/error-text';
-import type { User } from '../../../lib/schemas';
+import type { Member, User } from '../../../lib/schemas';
 import { useOutbox, useOutboxStore, useSocket } from '../../../lib/socket-context';
 import { useDeleteMessage, useEditMessage } from '../api/message-actions';
 import { useLoadOlder, useMessageWindow } from '../api/messages';
@@ -26,6 +26,10 @@ export default function RoomView(props: {
   thread?: number;
   /** Opens a thread (a seq) or closes the open one (undefined). */
   onThread: (seq: number | undefined) => void;
+  /** Who '@' offers in the composer. */
+  mentionCandidates?: Member[];
+  /** Whether '@' offers @room too. */
+  roomMentions?: boolean;
 }) {
   const { roomId, me, onRead, thread, onThread } = props;
   const socket = useSocket();
@@ -106,7 +110,13 @@ export default function RoomView(props: {
           ) : null}
           {actionError ? <p className="form-error pad">{errorText(actionError)}</p> : null}
           <TypingIndicator users={typing} />
-          <Composer roomName={props.roomName} onSend={onSend} onTyping={onTyping} />
+          <Composer
+            roomName={props.roomName}
+            onSend={onSend}
+            onTyping={onTyping}
+            mentionCandidates={props.mentionCandidates}
+            roomMentions={props.roomMentions}
+          />
         </section>
         {thread !== undefined ? (
           <ReplyPanel

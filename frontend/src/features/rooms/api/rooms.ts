@@ -112,11 +112,21 @@ export function noteRoomMessage(
   });
 }
 
-/** Clears a room's unread badge once the user has read up to seq. */
+/**
+ * Clears a room's unread badge once the user has read up to seq, and its
+ * mention badge once that is the newest message (which mentions are before
+ * seq only the server knows).
+ */
 export function markRoomRead(qc: QueryClient, roomId: number, seq: number): void {
   qc.setQueryData<Room[]>(roomKeys.mine(), (rooms) =>
     rooms?.map((r) =>
-      r.id === roomId ? { ...r, unread: Math.max(0, Math.max(r.last_seq, seq) - seq) } : r,
+      r.id === roomId
+        ? {
+            ...r,
+            unread: Math.max(0, Math.max(r.last_seq, seq) - seq),
+            mentions: seq >= r.last_seq ? 0 : r.mentions,
+          }
+        : r,
     ),
   );
 }

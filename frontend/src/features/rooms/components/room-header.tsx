@@ -7,6 +7,7 @@ import { useMembers } from '../api/members';
 import { roomLabel } from '../api/room-name';
 import { useLeaveRoom, useRoom } from '../api/rooms';
 import { PresenceDot } from './presence-dot';
+import { RoomMentionsToggle } from './room-mentions-toggle';
 
 const InviteDialog = lazy(() => import('./invite-dialog'));
 
@@ -42,6 +43,7 @@ export function RoomHeader(props: { roomId: number; me: User }) {
           ))}
         </ul>
       </details>
+      {room.data && kind !== 'direct' && room.data.owner_id === me.id ? <RoomMentionsToggle room={room.data} /> : null}
       {kind === 'private' ? (
         <Button variant="ghost" onClick={() => setInviting(true)}>
           Invite

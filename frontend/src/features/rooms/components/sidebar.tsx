@@ -1,4 +1,4 @@
-import { lazy, Suspense, useState } from 'react';
+import { lazy, Suspense, useState, type ReactNode } from 'react';
 import { Button } from '../../../components/ui/button';
 import { Spinner } from '../../../components/ui/spinner';
 import { errorText } from '../../../lib/error-text';
@@ -13,7 +13,7 @@ const CreateRoomDialog = lazy(() => import('./create-room-dialog'));
 const DirectDialog = lazy(() => import('./direct-dialog'));
 
 /** The left column: the user's rooms and direct messages, and actions. */
-export function Sidebar(props: { me: User; onLogout: () => void }) {
+export function Sidebar(props: { me: User; onLogout: () => void; actions?: ReactNode }) {
   const { me, onLogout } = props;
   const rooms = useMyRooms();
   const route = useRoute();
@@ -43,6 +43,7 @@ export function Sidebar(props: { me: User; onLogout: () => void }) {
         <Button variant="ghost" onClick={() => setDialog('direct')}>
           + Direct message
         </Button>
+        {props.actions}
       </div>
       {rooms.isPending ? <Spinner /> : null}
       {rooms.isError ? <p className="form-error">{errorText(rooms.error)}</p> : null}
@@ -71,6 +72,7 @@ function RoomSection(props: {
       <ul>
         {rooms.map((room) => {
           const unread = room.id === activeId ? 0 : (room.unread ?? 0);
+          const mentions = room.id === activeId ? 0 : (room.mentions ?? 0);
           return (
             <li key={room.id}>
               <Link
@@ -82,7 +84,7 @@ function RoomSection(props: {
                 {direct ? <DirectPresence roomId={room.id} me={me} /> : <span className="hash">#</span>}
                 <span className="room-name">{roomLabel(room, me)}</span>
                 {room.kind === 'private' ? <span className="muted small">private</span> : null}
-                <RoomBadges unread={unread} mentions={room.id === activeId ? 0 : room.mentions} />
+                <RoomBadges unread={unread} mentions={mentions} />
               </Link>
             </li>
           );
