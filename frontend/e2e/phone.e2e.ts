@@ -128,7 +128,7 @@ describe('on a phone', () => {
     await page.locator('article[data-seq="1"] .body').tap();
     await page.locator('article[data-seq="1"] .message-actions').waitFor();
     const actions = await page.locator('article[data-seq="1"] .message-actions button').all();
-    expect(actions.length).toBe(2);
+    expect(actions.length).toBe(3); // Reply, Edit, Delete
     for (const a of actions) {
       const r = await a.boundingBox();
       expect(r && r.width >= 44 && r.height >= 44, `${await a.textContent()} ${r?.width}×${r?.height}`).toBe(true);

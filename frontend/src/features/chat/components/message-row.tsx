@@ -62,7 +62,7 @@ export const MessageRow = memo(function MessageRow(props: {
         </div>
       )}
       {openThread ? <ThreadSummary message={message} onOpen={openThread} /> : null}
-      {!deleted && !editing ? <ReactionBar message={message} mine={mine} /> : null}
+      {!deleted && !editing ? <ReactionBar message={message} actions={(openThread ? 1 : 0) + (mine ? 2 : 0)} /> : null}
       {(mine || openThread) && !deleted && !editing ? (
         <div className="message-actions">
           {openThread ? (

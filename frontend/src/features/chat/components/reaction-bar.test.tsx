@@ -6,7 +6,7 @@ import { ReactionChips } from './reaction-bar';
 
 function setup(reactions: Reaction[]) {
   const onToggle = vi.fn();
-  render(<ReactionChips reactions={reactions} mine={false} onToggle={onToggle} />);
+  render(<ReactionChips reactions={reactions} actions={0} onToggle={onToggle} />);
   return { onToggle, user: userEvent.setup() };
 }
 
@@ -48,7 +48,7 @@ describe('ReactionChips', () => {
   });
 
   it('OKShownOnlyWithoutToggle', () => {
-    render(<ReactionChips reactions={[{ emoji: '👍', count: 2, me: false }]} mine={false} onToggle={undefined} />);
+    render(<ReactionChips reactions={[{ emoji: '👍', count: 2, me: false }]} actions={0} onToggle={undefined} />);
     expect(screen.getByRole('button', { name: '👍 2' })).toBeDisabled();
     expect(screen.queryByRole('button', { name: 'Add reaction' })).toBeNull();
   });

@@ -9,14 +9,14 @@ import './reactions.css';
  * reader chose it; a click toggles theirs) and a button that opens the
  * picker. Changes show at once and are put back if the server refuses.
  */
-export const ReactionBar = memo(function ReactionBar(props: { message: Message; mine: boolean }) {
-  const { message, mine } = props;
+export const ReactionBar = memo(function ReactionBar(props: { message: Message; actions: number }) {
+  const { message, actions } = props;
   const toggle = useReactionToggle();
   const seq = message.seq;
   return (
     <ReactionChips
       reactions={message.reactions ?? []}
-      mine={mine}
+      actions={actions}
       onToggle={toggle ? (emoji, add) => toggle(seq, emoji, add) : undefined}
     />
   );
@@ -28,7 +28,8 @@ export const ReactionBar = memo(function ReactionBar(props: { message: Message; 
  */
 export function ReactionChips(props: {
   reactions: readonly Reaction[];
-  mine: boolean;
+  /** How many action buttons (Reply, Edit, Delete) the row shows at its top right, which the add button keeps clear of. */
+  actions: number;
   onToggle: ((emoji: string, add: boolean) => void) | undefined;
 }) {
   const { reactions, onToggle } = props;
@@ -41,7 +42,7 @@ export function ReactionChips(props: {
   const add = onToggle ? (
     <button
       type="button"
-      className={reactions.length > 0 ? 'reaction-add' : `reaction-add floating${props.mine ? ' beside-actions' : ''}`}
+      className={reactions.length > 0 ? 'reaction-add' : `reaction-add floating beside-${props.actions}`}
       aria-label="Add reaction"
       aria-expanded={picking}
       title="Add reaction"
