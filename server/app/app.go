@@ -39,6 +39,8 @@ type Options struct {
 	Sessions chat.SessionStore
 	Rooms    chat.RoomStore
 	Messages chat.MessageStore
+	// Search finds messages; when nil, Messages is used if it can search.
+	Search chat.SearchStore
 	// Notifier defaults to one that tells nobody.
 	Notifier Notifier
 	// Presence defaults to everyone offline.
@@ -76,6 +78,7 @@ type App struct {
 	sessions   chat.SessionStore
 	rooms      chat.RoomStore
 	messages   chat.MessageStore
+	search     chat.SearchStore
 	notify     Notifier
 	presence   Presence
 	passwords  *passwordHasher
@@ -93,6 +96,7 @@ func New(o Options) *App {
 		sessions:   o.Sessions,
 		rooms:      o.Rooms,
 		messages:   o.Messages,
+		search:     o.Search,
 		notify:     o.Notifier,
 		presence:   o.Presence,
 		passwords:  newPasswordHasher(o.Passwords, o.Hashing),
@@ -107,6 +111,9 @@ func New(o Options) *App {
 	}
 	if a.sendWindow <= 0 {
 		a.sendWindow = DefaultSendWindow
+	}
+	if a.search == nil {
+		a.search, _ = o.Messages.(chat.SearchStore)
 	}
 	if a.notify == nil {
 		a.notify = nopNotifier{}

@@ -52,6 +52,8 @@ func (s *Server) routes(o Options) {
 	authed.Patch("/rooms/:id/messages/:seq", s.editMessage)
 	authed.Delete("/rooms/:id/messages/:seq", s.deleteMessage)
 
+	authed.Get("/search", s.searchMessages)
+
 	// Anything else under /api (any letter case) answers the contract's
 	// JSON 404, never the SPA's index page that later routes would serve.
 	f.Use(func(c *fiber.Ctx) error {
