@@ -4,12 +4,13 @@ import { Spinner } from '../components/ui/spinner';
 import { RoomHeader } from '../features/rooms/components/room-header';
 import { Sidebar } from '../features/rooms/components/sidebar';
 import { roomLabel } from '../features/rooms/api/room-name';
-import { markRoomRead, useRoom } from '../features/rooms/api/rooms';
-import { Link, useRoute } from '../lib/router';
+import { markRoomRead, useMyRooms, useRoom } from '../features/rooms/api/rooms';
+import { SearchBox } from '../features/search/components/search-box';
+import { Link, useQueryParam, useRoute } from '../lib/router';
 import type { User } from '../lib/schemas';
 import { ConnectionBanner } from './connection-banner';
 import { useRealtimeSync } from './realtime';
-import { BrowseRooms, RoomView } from './routes';
+import { BrowseRooms, RoomView, SearchPage } from './routes';
 
 /** The signed-in layout: banner, sidebar, and the routed main pane. */
 export function Shell(props: { me: User; onLogout: () => void }) {
@@ -20,6 +21,9 @@ export function Shell(props: { me: User; onLogout: () => void }) {
   return (
     <div className="app">
       <ConnectionBanner />
+      <div className="top-bar">
+        <SearchBox />
+      </div>
       <div className="layout">
         <Sidebar me={me} onLogout={props.onLogout} />
         <Suspense fallback={<Spinner />}>
@@ -27,6 +31,8 @@ export function Shell(props: { me: User; onLogout: () => void }) {
             <RoomPane key={route.roomId} roomId={route.roomId} me={me} />
           ) : route.name === 'browse' ? (
             <BrowseRooms />
+          ) : route.name === 'search' ? (
+            <SearchPane me={me} />
           ) : route.name === 'home' ? (
             <main className="main empty">
               <p className="muted">Pick a room on the left, or <Link href="/browse">browse public rooms</Link>.</p>
@@ -42,9 +48,32 @@ export function Shell(props: { me: User; onLogout: () => void }) {
   );
 }
 
+/** Search results, named after the caller's rooms. */
+function SearchPane(props: { me: User }) {
+  const q = useQueryParam('q') ?? '';
+  const rooms = useMyRooms();
+  const roomName = useCallback(
+    (id: number) => {
+      const room = rooms.data?.find((r) => r.id === id);
+      if (!room) return 'a room';
+      return room.kind === 'direct' ? roomLabel(room, props.me) : `#${room.name}`;
+    },
+    [rooms.data, props.me],
+  );
+  return <SearchPage q={q.trim()} roomName={roomName} />;
+}
+
+/** A positive whole number from the URL, or undefined. */
+function seqParam(raw: string | null): number | undefined {
+  const n = Number(raw);
+  return raw !== null && /^\d{1,15}$/.test(raw) && n > 0 ? n : undefined;
+}
+
 function RoomPane(props: { roomId: number; me: User }) {
   const qc = useQueryClient();
   const room = useRoom(props.roomId);
+  // ?at=<seq>: open at that message (a search result).
+  const at = seqParam(useQueryParam('at'));
   const onRead = useCallback((roomId: number, seq: number) => markRoomRead(qc, roomId, seq), [qc]);
   const name = room.data
     ? room.data.kind === 'direct'
@@ -58,6 +87,7 @@ function RoomPane(props: { roomId: number; me: User }) {
       me={props.me}
       header={<RoomHeader roomId={props.roomId} me={props.me} />}
       onRead={onRead}
+      targetSeq={at}
     />
   );
 }

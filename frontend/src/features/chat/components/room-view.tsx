@@ -1,10 +1,13 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useMemo, useState, type ReactNode } from 'react';
 import { Spinner } from '../../../components/ui/spinner';
 import { errorText } from '../../../lib/error-text';
+import { navigate } from '../../../lib/router';
 import type { User } from '../../../lib/schemas';
 import { useOutbox, useOutboxStore, useSocket } from '../../../lib/socket-context';
 import { useDeleteMessage, useEditMessage } from '../api/message-actions';
-import { useLoadOlder, useMessageWindow } from '../api/messages';
+import { holdsSeq } from '../api/message-window';
+import { returnToPresent, useLoadNewer, useLoadOlder, useMessageWindow } from '../api/messages';
 import { useReadMarker } from '../hooks/use-read-marker';
 import { useTyping } from '../hooks/use-typing';
 import { Composer } from './composer';
@@ -19,11 +22,16 @@ export default function RoomView(props: {
   me: User;
   header: ReactNode;
   onRead: (roomId: number, seq: number) => void;
+  /** A message to open the room at and mark (a search result's). */
+  targetSeq?: number;
 }) {
-  const { roomId, me, onRead } = props;
+  const { roomId, me, onRead, targetSeq } = props;
+  const qc = useQueryClient();
   const socket = useSocket();
-  const history = useMessageWindow(roomId);
+  const history = useMessageWindow(roomId, targetSeq);
   const older = useLoadOlder(roomId);
+  const newer = useLoadNewer(roomId);
+  const hasNewer = history.data?.hasNewer === true;
   const outbox = useOutbox();
   const outboxStore = useOutboxStore();
   const typing = useTyping(roomId, me.id);
@@ -57,20 +65,37 @@ export default function RoomView(props: {
   );
   const onRetry = useCallback((clientId: string) => socket.retry(clientId), [socket]);
   const onDiscard = useCallback((clientId: string) => outboxStore.remove(clientId), [outboxStore]);
-  const onSend = useCallback((body: string) => socket.send(roomId, body), [socket, roomId]);
+  const onSend = useCallback(
+    (body: string) => {
+      // A message is sent to the present: a window opened at an older one
+      // gives way to the newest page, where it will show.
+      if (hasNewer) {
+        navigate(`/rooms/${roomId}`, { replace: true });
+        void returnToPresent(qc, roomId);
+      }
+      socket.send(roomId, body);
+    },
+    [socket, roomId, hasNewer, qc],
+  );
   const onTyping = useCallback(() => socket.typing(roomId), [socket, roomId]);
   const loadOlder = older.load;
   const onLoadOlder = useCallback(() => void loadOlder(), [loadOlder]);
+  const loadNewer = newer.load;
+  const onLoadNewer = useCallback(() => void loadNewer(), [loadNewer]);
+  // Opened at a target, the list waits for the window that holds it.
+  const ready =
+    history.data !== undefined &&
+    (targetSeq === undefined || holdsSeq(history.data, targetSeq) || !history.isFetching);
 
-  const actionError = edit.error ?? remove.error ?? older.error;
+  const actionError = edit.error ?? remove.error ?? older.error ?? newer.error;
   return (
     <main className="main room" aria-label={props.roomName}>
       {props.header}
-      {history.isPending ? <Spinner label="Loading messages…" /> : null}
+      {!ready && !history.isError ? <Spinner label="Loading messages…" /> : null}
       {history.isError ? <p className="form-error pad">{errorText(history.error)}</p> : null}
-      {history.data ? (
+      {ready && history.data ? (
         <MessageList
-          key={roomId}
+          key={`${roomId}:${targetSeq ?? ''}`}
           items={items}
           meId={me.id}
           meName={me.display_name || me.username}
@@ -82,6 +107,10 @@ export default function RoomView(props: {
           actions={actions}
           onRetry={onRetry}
           onDiscard={onDiscard}
+          targetSeq={targetSeq}
+          hasNewer={hasNewer}
+          loadingNewer={newer.loading}
+          onLoadNewer={onLoadNewer}
         />
       ) : null}
       {actionError ? <p className="form-error pad">{errorText(actionError)}</p> : null}
