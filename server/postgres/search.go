@@ -5,24 +5,12 @@ import (
 	"crypto/rand"
 	"strings"
 
-	"github.com/lib/pq"
+	"github.com/jmoiron/sqlx"
 
 	"github.com/parleychat/parley/server/chat"
 )
 
 var _ chat.SearchStore = (*Store)(nil)
-
-// searchScope is what a search runs over, worked out by its first query.
-type searchScope struct {
-	// Query is the tsquery as PostgreSQL normalized it; empty when no word
-	// of the search is left once parsed (only punctuation, say).
-	Query string `db:"query"`
-	// Rooms are the rooms searched: the caller's, narrowed by room_id and
-	// in:#name.
-	Rooms pq.Int64Array `db:"rooms"`
-	// Author is the id of from:'s user; null when there is no such user.
-	Author *int64 `db:"author"`
-}
 
 // searchHit is a row of the search: a message and its body with the
 // matching words between two markers.
@@ -31,75 +19,67 @@ type searchHit struct {
 	Marked string `db:"marked"`
 }
 
-// SearchMessages finds the newest messages matching s in the rooms userID
-// belongs to, newest first (by id), keyset-paged by s.BeforeID.
+// SearchMessages finds the newest messages matching q in the rooms userID
+// belongs to, newest first (by id), keyset-paged by q.BeforeID.
 //
-// Two statements: the first settles the rooms (the caller's, from
-// room_users, with s.RoomID and s.In applied), the author of from:, and
-// the tsquery; the second finds the messages with all three as constants,
-// so that the planner sees how common the words are and how many rooms
-// there are, and picks between the search index and walking the newest
-// messages backwards. The second checks membership again, row by row, so
-// that a room left between the two is not searched. It may read the
-// replica when ctx allows (chat.ReadsMayLag, chat.FreshAsOf), never one
-// missing userID's own writes (a leave included).
+// Two statements: the first settles the rooms (the caller's, read from
+// room_users now, narrowed by q.RoomID and q.In), the author of from: and
+// the tsquery; the second finds the messages of those rooms only, with all
+// three as constants, so that the planner sees how common the words are
+// and how many rooms there are, and picks between the search index and
+// walking the newest messages backwards. A room left after the first
+// statement may still be searched by the second: the search began before
+// the leave was answered, and the cache keys such an answer under the
+// rooms version that the leave retires. Both may read the replica when
+// ctx allows (chat.ReadsMayLag, chat.FreshAsOf), never one missing
+// userID's own writes, a leave included.
 func (s *Store) SearchMessages(ctx context.Context, userID int64, q chat.Search) ([]chat.SearchHit, bool, error) {
-	if len(q.Terms) == 0 {
-		return nil, false, chat.Invalid("q", "Give at least one word to search for.")
-	}
-	limit := q.Limit
-	if limit < 1 || limit > chat.SearchMaxLimit {
-		limit = chat.SearchDefaultLimit
-	}
 	hits := []chat.SearchHit{}
-	var scopes []searchScope
-	err := s.selectRouted(ctx, false, []int64{userID}, &scopes, `
-		SELECT to_tsquery('simple', $2)::text AS query,
-		       ARRAY(SELECT ru.room_id FROM room_users ru JOIN rooms r ON r.id = ru.room_id
-		             WHERE ru.user_id = $1 AND ($3 = 0 OR ru.room_id = $3) AND ($4 = '' OR lower(r.name) = lower($4))
-		             ORDER BY ru.room_id) AS rooms,
-		       (SELECT id FROM users WHERE username = $5) AS author`,
-		userID, TSQuery(q.Terms), q.RoomID, q.In, q.From)
+	var st *searchStmt
+	var rows []searchHit
+	err := s.readTx(ctx, []int64{userID}, func(tx *sqlx.Tx) error {
+		rows = rows[:0]
+		var err error
+		if st, err = prepareSearch(ctx, tx, userID, q); err != nil || st == nil {
+			return err
+		}
+		return st.run(ctx, tx, &rows, "")
+	})
 	if err != nil {
-		return nil, false, wrap(err, "search: scope", "Room not found.")
+		return nil, false, wrap(err, "search messages", "Room not found.")
 	}
-	sc := scopes[0]
-	if sc.Query == "" || len(sc.Rooms) == 0 || (q.From != "" && sc.Author == nil) {
+	if st == nil {
 		return hits, false, nil
 	}
-	before := q.BeforeID
-	if before <= 0 {
-		before = 1<<63 - 1
-	}
-	start, stop := marker(), marker()
-	args := []any{sc.Rooms, sc.Query, before, userID, limit + 1, "StartSel=" + start + ", StopSel=" + stop + ", HighlightAll=true"}
-	byAuthor := ""
-	if sc.Author != nil {
-		byAuthor = `AND m.user_id = $7`
-		args = append(args, *sc.Author)
-	}
-	var rows []searchHit
-	err = s.selectRouted(ctx, false, []int64{userID}, &rows, `
-		SELECT `+messageColumns+`, ts_headline('simple', m.body, $2::tsquery, $6) AS marked
-		FROM (
-			SELECT m.* FROM messages m
-			WHERE ARRAY[m.room_id] && $1::bigint[] AND m.search @@ $2::tsquery
-			  AND NOT m.deleted AND m.id < $3 `+byAuthor+`
-			  AND EXISTS (SELECT 1 FROM room_users ru WHERE ru.room_id = m.room_id AND ru.user_id = $4)
-			ORDER BY m.id DESC LIMIT $5
-		) m JOIN users u ON u.id = m.user_id
-		ORDER BY m.id DESC`, args...)
-	if err != nil {
-		return nil, false, wrap(err, "search: messages", "Room not found.")
-	}
-	more := len(rows) > limit
+	more := len(rows) > st.limit
 	if more {
-		rows = rows[:limit]
+		rows = rows[:st.limit]
 	}
 	for _, r := range rows {
-		hits = append(hits, chat.SearchHit{Message: r.Message, Highlight: Highlight(r.Body, r.Marked, start, stop)})
+		hits = append(hits, chat.SearchHit{Message: r.Message, Highlight: Highlight(r.Body, r.Marked, st.start, st.stop)})
 	}
 	return hits, more, nil
+}
+
+// ExplainSearch runs q as SearchMessages does, the statement that finds
+// the messages under EXPLAIN (ANALYZE, BUFFERS), and returns its plan, or
+// the plans of both attempts when the first ran out of time (see
+// searchStmt.run); empty when the first statement found nothing to
+// search. It is for measuring (docs/perf/search.md), never on a
+// request's path.
+func (s *Store) ExplainSearch(ctx context.Context, userID int64, q chat.Search) (string, error) {
+	var lines []string
+	err := s.readTx(ctx, []int64{userID}, func(tx *sqlx.Tx) error {
+		st, err := prepareSearch(ctx, tx, userID, q)
+		if err != nil || st == nil {
+			return err
+		}
+		return st.run(ctx, tx, &lines, "EXPLAIN (ANALYZE, BUFFERS) ")
+	})
+	if err != nil {
+		return "", wrap(err, "explain search", "Room not found.")
+	}
+	return strings.Join(lines, "\n"), nil
 }
 
 // TSQuery writes the text that to_tsquery('simple', …) turns into the

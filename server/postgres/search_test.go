@@ -284,3 +284,48 @@ func TestHighlight(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchIndexOnly checks that the second attempt of a search (the
+// index alone, a short last prefix checked on what it found) answers what
+// the planner's choice answers, pages included.
+func TestSearchIndexOnly(t *testing.T) {
+	_, s := testenv.Open(t)
+	ctx := context.Background()
+	u, other := newUser(t, s), newUser(t, s)
+	mine, theirs := newRoom(t, s, u), newRoom(t, s, other)
+	words := []string{"it", "item", "lunch", "deploy", "deployed", "its", "build", "failed"}
+	for i := range 120 {
+		body := fmt.Sprintf("%s %s %s", words[i%len(words)], words[(i/3)%len(words)], words[(i/7)%len(words)])
+		post(t, s, mine.ID, u.ID, body)
+		post(t, s, theirs.ID, other.ID, body)
+	}
+	for _, q := range []string{"lunch it", "deploy", "it", "build fail", `"deploy failed" it`, "from:" + u.Username + " lunch i"} {
+		parsed, err := chat.ParseSearch(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		parsed.Limit = 7
+		for {
+			want, wantMore, err := s.SearchMessages(ctx, u.ID, parsed)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, gotMore, err := s.SearchIndexOnly(ctx, u.ID, parsed)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.EqualFunc(got, want, func(a, b chat.SearchHit) bool { return a.ID == b.ID && slices.Equal(a.Highlight, b.Highlight) }) || gotMore != wantMore {
+				t.Fatalf("%q before %d: index alone %q (more %v), planner %q (more %v)", q, parsed.BeforeID, bodies(got), gotMore, bodies(want), wantMore)
+			}
+			for _, h := range got {
+				if h.RoomID != mine.ID {
+					t.Fatalf("%q found a message of another room", q)
+				}
+			}
+			if !wantMore {
+				break
+			}
+			parsed.BeforeID = want[len(want)-1].ID
+		}
+	}
+}
