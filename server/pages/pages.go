@@ -39,6 +39,8 @@ type App interface {
 	Messages(ctx context.Context, u *chat.User, roomID int64, p chat.Page) ([]chat.Message, bool, error)
 	// SendMessage posts a message; a repeated clientID returns the first.
 	SendMessage(ctx context.Context, u *chat.User, roomID int64, body, clientID string) (*chat.Message, bool, error)
+	// SearchMessages finds messages in the rooms u belongs to, newest first.
+	SearchMessages(ctx context.Context, u *chat.User, s chat.Search) ([]chat.SearchHit, bool, error)
 }
 
 // SessionCookie is the cookie carrying the session token, shared with the
@@ -122,6 +124,7 @@ func (p *Pages) Register(r fiber.Router) {
 	r.Get("/login", p.loginForm)
 	r.Get("/register", p.registerForm)
 	r.Get("/rooms/:id", p.room)
+	r.Get("/search", p.search)
 	post := func(path string, h fiber.Handler) { r.Post(path, p.sameOrigin, p.checkInput, p.limitForm, h) }
 	post("/login", p.login)
 	post("/register", p.register)

@@ -23,6 +23,10 @@ type view struct {
 	Room     *chat.Room
 	Messages []chat.Message
 	HasMore  bool
+	// At is the seq a room page opened at (?at=, a search result's).
+	At int64
+
+	Search *searchView
 
 	Status  int
 	Message string

@@ -39,6 +39,7 @@ type options struct {
 	admin, databaseURL, server, out, explain string
 	keep                                     bool
 	perClass, warmup, limit                  int
+	slo                                      time.Duration
 	seed                                     searchbench.Config
 }
 
@@ -53,6 +54,7 @@ func main() {
 	flag.IntVar(&o.perClass, "queries", 100, "queries of each kind")
 	flag.IntVar(&o.warmup, "warmup", 100, "queries run first and not counted")
 	flag.IntVar(&o.limit, "limit", chat.SearchDefaultLimit, "the page size each search asks for")
+	flag.DurationVar(&o.slo, "slo-p99", 0, "fail (exit 1) if the p99 of the one-word or of the two-word searches is over this (0: report only)")
 	flag.IntVar(&o.seed.Messages, "messages", o.seed.Messages, "messages to seed")
 	flag.IntVar(&o.seed.Rooms, "rooms", o.seed.Rooms, "rooms to seed")
 	flag.IntVar(&o.seed.MemberRooms, "member-rooms", o.seed.MemberRooms, "rooms the searching user belongs to")
@@ -60,20 +62,26 @@ func main() {
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, o); err != nil {
+	met, err := run(ctx, o)
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "parley-searchbench:", err)
+		os.Exit(2)
+	}
+	if !met {
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, o options) (err error) {
+// run seeds, measures and reports; met is false when a p99 is over the
+// -slo-p99 asked for.
+func run(ctx context.Context, o options) (met bool, err error) {
 	o.seed.Log = os.Stdout
 	dsn := o.databaseURL
 	if dsn == "" {
 		var name string
 		name, dsn, err = testenv.CreateDatabase(ctx, o.admin, "searchbench")
 		if err != nil {
-			return err
+			return false, err
 		}
 		defer func() {
 			if o.keep {
@@ -87,22 +95,22 @@ func run(ctx context.Context, o options) (err error) {
 	}
 	db, err := sql.Open("postgres", dsn)
 	if err != nil {
-		return err
+		return false, err
 	}
 	defer db.Close()
 	pdb, err := postgres.Open(ctx, postgres.Options{URL: dsn, MaxOpenConns: 2})
 	if err != nil {
-		return err
+		return false, err
 	}
 	defer pdb.Close()
 	if err := pdb.Migrate(ctx); err != nil {
-		return err
+		return false, err
 	}
 	vocab := searchbench.NewVocabulary(o.seed.Vocabulary)
 	if o.databaseURL == "" {
 		s, err := searchbench.Seed(ctx, db, o.seed)
 		if err != nil {
-			return err
+			return false, err
 		}
 		vocab = s.Vocabulary
 	}
@@ -111,7 +119,7 @@ func run(ctx context.Context, o options) (err error) {
 		pg_size_pretty(pg_relation_size('idx_messages_search')), pg_size_pretty(pg_indexes_size('messages'))`).
 		Scan(&size.heap, &size.search, &size.indexes)
 	if err != nil {
-		return fmt.Errorf("sizes: %w", err)
+		return false, fmt.Errorf("sizes: %w", err)
 	}
 
 	// The server runs with its cache off: every search below reaches
@@ -120,35 +128,35 @@ func run(ctx context.Context, o options) (err error) {
 		Env: []string{"PARLEY_CACHE=off", "PARLEY_AUTH_RATE=0", "PARLEY_REGISTER_RATE=0", "PARLEY_ANON_RATE=0",
 			"PARLEY_SIGNIN_FAILURES=0", "PARLEY_ARGON2_MEMORY_KIB=1024", "PARLEY_ARGON2_TIME=1"}})
 	if err != nil {
-		return err
+		return false, err
 	}
 	defer func() { err = errors.Join(err, srv.Stop(context.WithoutCancel(ctx), 20*time.Second)) }()
 	client := &searchbench.Client{Base: srv.URL, HTTP: &http.Client{Timeout: 30 * time.Second}, Limit: o.limit}
 	userID, err := signUp(ctx, client)
 	if err != nil {
-		return err
+		return false, err
 	}
 	rooms, err := searchbench.JoinRooms(ctx, db, userID, o.seed.MemberRooms)
 	if err != nil {
-		return err
+		return false, err
 	}
 	var inRooms int64
 	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM messages WHERE room_id = ANY($1)`, pq.Array(rooms)).Scan(&inRooms); err != nil {
-		return err
+		return false, err
 	}
 
 	r := rand.New(rand.NewPCG(o.seed.Seed, 7))
 	if o.warmup > 0 {
 		for _, q := range searchbench.Queries(vocab, r, max(1, o.warmup/len(searchbench.Classes))) {
 			if _, err := client.Search(ctx, q.Q); err != nil {
-				return err
+				return false, err
 			}
 		}
 	}
 	var load1 float64
 	results, slowest, err := searchbench.Run(ctx, client, searchbench.Queries(vocab, r, o.perClass))
 	if err != nil {
-		return err
+		return false, err
 	}
 	if b, err := os.ReadFile("/proc/loadavg"); err == nil {
 		fmt.Sscan(string(b), &load1)
@@ -166,13 +174,20 @@ func run(ctx context.Context, o options) (err error) {
 	fmt.Print("\n" + summary.String())
 	if o.out != "" {
 		if err := os.WriteFile(o.out, summary.Bytes(), 0o644); err != nil {
-			return err
+			return false, err
+		}
+	}
+	met = true
+	for _, r := range results {
+		if o.slo > 0 && (r.Class == "all one-word" || r.Class == "all two-word") && r.P99 > o.slo {
+			fmt.Printf("%s: p99 %s is over %s\n", r.Class, r.P99.Round(100*time.Microsecond), o.slo)
+			met = false
 		}
 	}
 	if o.explain != "" {
-		return explain(ctx, pdb, o.explain, userID, vocab)
+		return met, explain(ctx, pdb, o.explain, userID, vocab)
 	}
-	return nil
+	return met, nil
 }
 
 // signUp registers the searching user and keeps their token.
