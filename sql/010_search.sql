@@ -11,12 +11,13 @@ ALTER TABLE messages ADD COLUMN search tsvector
 -- One GIN index over the room, as a one-element array, and the words: a
 -- search of a user's rooms is one && condition, so the rooms' posting
 -- lists and the words' are intersected inside one index scan instead of
--- one scan per room. fastupdate is off: with it, sends append to a pending
--- list that every search must read through, and the send that finds the
--- list full merges it into the index while its batch waits, hundreds of
--- milliseconds (docs/perf/search.md).
+-- one scan per room. Sends add to GIN's pending list (fastupdate), which
+-- costs the send path far less than updating the index in place; the list
+-- is kept small (256 kB, about 1,200 messages) because every search reads
+-- it through and the send that finds it full merges it into the index
+-- while its batch waits (docs/perf/search.md).
 CREATE INDEX idx_messages_search ON messages USING gin ((ARRAY[room_id]), search)
-    WITH (fastupdate = off);
+    WITH (fastupdate = on, gin_pending_list_limit = 256);
 
 -- ~@@ is @@ (ts_match_vq) that no index serves, estimated like @@. A
 -- search leaves a short last prefix out of what the index is asked for
