@@ -43,6 +43,8 @@ type Options struct {
 	Messages chat.MessageStore
 	// Reactions defaults to Messages when that keeps reactions too.
 	Reactions chat.ReactionStore
+	// Search finds messages; when nil, Messages is used if it can search.
+	Search chat.SearchStore
 	// Notifier defaults to one that tells nobody.
 	Notifier Notifier
 	// Presence defaults to everyone offline.
@@ -86,6 +88,7 @@ type App struct {
 	rooms      chat.RoomStore
 	messages   chat.MessageStore
 	reactions  chat.ReactionStore
+	search     chat.SearchStore
 	notify     Notifier
 	presence   Presence
 	passwords  *passwordHasher
@@ -106,6 +109,7 @@ func New(o Options) *App {
 		sessions:   o.Sessions,
 		rooms:      o.Rooms,
 		messages:   o.Messages,
+		search:     o.Search,
 		notify:     o.Notifier,
 		presence:   o.Presence,
 		passwords:  newPasswordHasher(o.Passwords, o.Hashing),
@@ -133,6 +137,9 @@ func New(o Options) *App {
 	}
 	if a.sendWindow <= 0 {
 		a.sendWindow = DefaultSendWindow
+	}
+	if a.search == nil {
+		a.search, _ = o.Messages.(chat.SearchStore)
 	}
 	if a.notify == nil {
 		a.notify = nopNotifier{}

@@ -102,6 +102,8 @@ func clone[T any](v T) T {
 			c.Messages[i] = cloneMessage(x.Messages[i])
 		}
 		out = c
+	case searchPage:
+		out = x.clone()
 	case []int64:
 		out = append([]int64{}, x...)
 	case map[int64][]chat.Reaction:

@@ -122,22 +122,27 @@ func (p *Pages) room(c *fiber.Ctx) error {
 	if err != nil {
 		return p.errorPage(c, u, err)
 	}
+	at := atSeq(c)
 	// Times depend on the reader's zone and on which day is today there.
 	zone, now := p.zones.readerZone(c), time.Now()
 	etag := "" // without a version of the reactions, the page's bytes are its own
 	if reactions != "" {
 		etag = etagOf(p.layout.version, "room", strconv.FormatInt(u.ID, 10), u.Username, u.DisplayName,
 			strconv.FormatInt(room.ID, 10), strconv.FormatInt(room.LastSeq, 10), strconv.FormatInt(room.Rev, 10), room.Name, room.Topic,
-			zone.String(), now.In(zone).Format(time.DateOnly), reactions)
+			zone.String(), now.In(zone).Format(time.DateOnly), reactions, strconv.FormatInt(at, 10))
 		if p.notModified(c, true, etag) {
 			return nil
 		}
 	}
-	return p.showRoom(c, fiber.StatusOK, u, room, &view{ClientID: newClientID(), Zone: zone, Now: now}, etag)
+	return p.showRoom(c, fiber.StatusOK, u, room, &view{ClientID: newClientID(), Zone: zone, Now: now, At: at}, etag)
 }
 
 func (p *Pages) showRoom(c *fiber.Ctx, status int, u *chat.User, room *chat.Room, v *view, etag string) error {
-	msgs, hasMore, err := p.app.Messages(chat.ReadsMayLag(c.UserContext(), u.ID), u, room.ID, chat.Page{Limit: HistoryLimit})
+	page := chat.Page{Limit: HistoryLimit}
+	if v.At > 0 {
+		page = aroundPage(v.At)
+	}
+	msgs, hasMore, err := p.app.Messages(chat.ReadsMayLag(c.UserContext(), u.ID), u, room.ID, page)
 	if err != nil {
 		return p.errorPage(c, u, err)
 	}

@@ -49,6 +49,8 @@ type App interface {
 	// ReactionsVersion names the reactions a page of room shows u; "" when
 	// only the page itself can tell.
 	ReactionsVersion(ctx context.Context, u *chat.User, room *chat.Room, p chat.Page) (string, error)
+	// SearchMessages finds messages in the rooms u belongs to, newest first.
+	SearchMessages(ctx context.Context, u *chat.User, s chat.Search) ([]chat.SearchHit, bool, error)
 }
 
 // SessionCookie is the cookie carrying the session token, shared with the
@@ -134,6 +136,7 @@ func (p *Pages) Register(r fiber.Router) {
 	r.Get("/register", p.registerForm)
 	r.Get("/rooms/:id", p.room)
 	r.Get("/rooms/:id/threads/:seq", p.thread)
+	r.Get("/search", p.search)
 	post := func(path string, h fiber.Handler) { r.Post(path, p.sameOrigin, p.checkInput, p.limitForm, h) }
 	post("/login", p.login)
 	post("/register", p.register)

@@ -27,6 +27,10 @@ type view struct {
 	HasMore  bool
 	// Parent is the first message of the thread a thread page shows.
 	Parent *chat.Message
+	// At is the seq a room page opened at (?at=, a search result's).
+	At int64
+
+	Search *searchView
 
 	Status  int
 	Message string

@@ -56,6 +56,8 @@ func (s *Server) routes(o Options) {
 	authed.Put("/rooms/:id/messages/:seq/reactions/:emoji", s.addReaction)
 	authed.Delete("/rooms/:id/messages/:seq/reactions/:emoji", s.removeReaction)
 
+	authed.Get("/search", s.searchMessages)
+
 	// Anything else under /api (any letter case) answers the contract's
 	// JSON 404, never the SPA's index page that later routes would serve.
 	f.Use(func(c *fiber.Ctx) error {

@@ -11,5 +11,7 @@ export const SignedIn = lazyWithReload(() => import('./signed-in'));
 export const RoomView = lazyWithReload(() => import('../features/chat/components/room-view'));
 /** The public directory. */
 export const BrowseRooms = lazyWithReload(() => import('../features/rooms/components/browse-rooms'));
+/** Search results. */
+export const SearchPage = lazyWithReload(() => import('../features/search/components/search-page'));
 /** The cluster dashboard for admins (charts and their library stay out of every other screen). */
 export const AdminDashboard = lazyWithReload(() => import('../features/admin/components/admin-dashboard'));

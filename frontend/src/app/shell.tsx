@@ -5,14 +5,15 @@ import { RoomHeader } from '../features/rooms/components/room-header';
 import { Sidebar } from '../features/rooms/components/sidebar';
 import { useMembers } from '../features/rooms/api/members';
 import { roomLabel } from '../features/rooms/api/room-name';
-import { markRoomRead, useRoom } from '../features/rooms/api/rooms';
-import { Link, navigate, useRoute } from '../lib/router';
+import { markRoomRead, useMyRooms, useRoom } from '../features/rooms/api/rooms';
+import { SearchBox } from '../features/search/components/search-box';
+import { Link, navigate, useQueryParam, useRoute } from '../lib/router';
 import type { User } from '../lib/schemas';
 import { ConnectionBanner } from './connection-banner';
 import { useMentionNotices } from './mention-notices';
 import { NotificationToggle } from './notification-toggle';
 import { useRealtimeSync } from './realtime';
-import { BrowseRooms, RoomView } from './routes';
+import { BrowseRooms, RoomView, SearchPage } from './routes';
 import { useVisibleHeight } from './visible-height';
 
 /** The signed-in layout: banner, sidebar, and the routed main pane. */
@@ -29,6 +30,9 @@ export function Shell(props: { me: User; onLogout: () => void }) {
   return (
     <div className="app">
       <ConnectionBanner />
+      <div className="top-bar">
+        <SearchBox />
+      </div>
       <div className="layout" data-screen={screen}>
         <Sidebar me={me} onLogout={props.onLogout} actions={<NotificationToggle userId={me.id} />} />
         <Suspense fallback={<Spinner />}>
@@ -36,6 +40,8 @@ export function Shell(props: { me: User; onLogout: () => void }) {
             <RoomPane key={route.roomId} roomId={route.roomId} thread={route.thread} me={me} />
           ) : route.name === 'browse' ? (
             <BrowseRooms />
+          ) : route.name === 'search' ? (
+            <SearchPane me={me} />
           ) : route.name === 'home' ? (
             <main className="main empty">
               <p className="muted">Pick a room on the left, or <Link href="/browse">browse public rooms</Link>.</p>
@@ -51,9 +57,32 @@ export function Shell(props: { me: User; onLogout: () => void }) {
   );
 }
 
+/** Search results, named after the caller's rooms. */
+function SearchPane(props: { me: User }) {
+  const q = useQueryParam('q') ?? '';
+  const rooms = useMyRooms();
+  const roomName = useCallback(
+    (id: number) => {
+      const room = rooms.data?.find((r) => r.id === id);
+      if (!room) return 'a room';
+      return room.kind === 'direct' ? roomLabel(room, props.me) : `#${room.name}`;
+    },
+    [rooms.data, props.me],
+  );
+  return <SearchPage q={q.trim()} roomName={roomName} />;
+}
+
+/** A positive whole number from the URL, or undefined. */
+function seqParam(raw: string | null): number | undefined {
+  const n = Number(raw);
+  return raw !== null && /^\d{1,15}$/.test(raw) && n > 0 ? n : undefined;
+}
+
 function RoomPane(props: { roomId: number; thread: number | undefined; me: User }) {
   const qc = useQueryClient();
   const room = useRoom(props.roomId);
+  // ?at=<seq>: open at that message (a search result).
+  const at = seqParam(useQueryParam('at'));
   const members = useMembers(props.roomId);
   // Who the composer offers after '@': the other members, and @room where
   // the room allows it.
@@ -85,6 +114,7 @@ function RoomPane(props: { roomId: number; thread: number | undefined; me: User 
       onThread={onThread}
       mentionCandidates={mentionCandidates}
       roomMentions={roomMentions}
+      targetSeq={at}
     />
   );
 }

@@ -46,12 +46,23 @@ export function usePathname(): string {
   return useSyncExternalStore(subscribe, pathname, () => '/');
 }
 
+function search(): string {
+  return window.location.search;
+}
+
+/** One query parameter of the current URL, re-rendering when it changes. */
+export function useQueryParam(name: string): string | null {
+  const query = useSyncExternalStore(subscribe, search, () => '');
+  return new URLSearchParams(query).get(name);
+}
+
 /** A parsed route of the app. */
 export type Route =
   | { name: 'login' }
   | { name: 'register' }
   | { name: 'home' }
   | { name: 'browse' }
+  | { name: 'search' }
   | { name: 'room'; roomId: number; thread?: number }
   | { name: 'not-found' };
 
@@ -61,6 +72,7 @@ export function matchRoute(path: string): Route {
   if (path === '/login') return { name: 'login' };
   if (path === '/register') return { name: 'register' };
   if (path === '/browse') return { name: 'browse' };
+  if (path === '/search') return { name: 'search' };
   const room = /^\/rooms\/(\d{1,15})\/?$/.exec(path);
   if (room?.[1]) return { name: 'room', roomId: Number(room[1]) };
   const thread = /^\/rooms\/(\d{1,15})\/threads\/(\d{1,15})\/?$/.exec(path);

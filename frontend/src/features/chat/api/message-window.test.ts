@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { Message } from '../../../lib/schemas';
-import { deleteMessage, mergeMessages, replaceMessage } from './message-window';
+import {
+  afterSeqAround,
+  aroundBefore,
+  deleteMessage,
+  holdsSeq,
+  mergeLive,
+  mergeMessages,
+  replaceMessage,
+} from './message-window';
 
 const user = { id: 1, username: 'ana', display_name: 'Ana' };
 function m(seq: number, body = `m${seq}`): Message {
@@ -44,5 +52,42 @@ describe('replaceMessage and deleteMessage', () => {
     const w = { messages: [m(1)], hasOlder: false };
     expect(replaceMessage(w, m(9))).toBe(w);
     expect(deleteMessage(w, 9)).toBe(w);
+  });
+});
+
+describe('windows opened around a message', () => {
+  it('OKAfterSeqAround', () => {
+    // The page after afterSeqAround(seq) starts aroundBefore messages before seq.
+    expect(afterSeqAround(1000)).toBe(1000 - aroundBefore - 1);
+    expect(afterSeqAround(3)).toBe(0);
+    expect(afterSeqAround(1)).toBe(0);
+  });
+
+  it('OKHoldsSeq', () => {
+    const w = { messages: [m(10), m(11), m(12)], hasOlder: true };
+    expect(holdsSeq(w, 10)).toBe(true);
+    expect(holdsSeq(w, 12)).toBe(true);
+    expect(holdsSeq(w, 9)).toBe(false);
+    expect(holdsSeq(w, 13)).toBe(false);
+    expect(holdsSeq({ messages: [], hasOlder: false }, 1)).toBe(false);
+    expect(holdsSeq(undefined, 1)).toBe(false);
+  });
+
+  it('OKMergeLiveAtThePresent', () => {
+    const w = { messages: [m(1), m(2)], hasOlder: false };
+    expect(seqs(mergeLive(w, m(3)).messages)).toEqual([1, 2, 3]);
+    // At the present a skipped seq still goes in: the socket's resume fills the gap.
+    expect(seqs(mergeLive(w, m(5)).messages)).toEqual([1, 2, 5]);
+  });
+
+  it('OKMergeLiveShortOfThePresent', () => {
+    const w = { messages: [m(10), m(11)], hasOlder: true, hasNewer: true };
+    // A message far ahead of the window would leave a gap: the window waits for its newer pages.
+    expect(mergeLive(w, m(500))).toBe(w);
+    // One that continues it, or an edit of one it holds, goes in.
+    expect(seqs(mergeLive(w, m(12)).messages)).toEqual([10, 11, 12]);
+    const edited = mergeLive(w, m(11, 'edited'));
+    expect(edited.messages[1]?.body).toBe('edited');
+    expect(edited.hasNewer).toBe(true);
   });
 });

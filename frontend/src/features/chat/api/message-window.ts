@@ -6,6 +6,38 @@ export interface MessageWindow {
   messages: Message[];
   /** Whether older messages exist before the first one held. */
   hasOlder: boolean;
+  /**
+   * Whether newer messages exist after the last one held: the window was
+   * opened around an older message (a search result) and does not reach
+   * the present yet.
+   */
+  hasNewer?: boolean;
+}
+
+/** How many messages before a message the window opened around it holds. */
+export const aroundBefore = 25;
+
+/** The after_seq that loads a page holding seq and the messages around it. */
+export function afterSeqAround(seq: number): number {
+  return Math.max(0, seq - aroundBefore - 1);
+}
+
+/** Whether the window holds seq. */
+export function holdsSeq(window: MessageWindow | undefined, seq: number): boolean {
+  const first = window?.messages[0]?.seq;
+  const last = window?.messages[window.messages.length - 1]?.seq;
+  return first !== undefined && last !== undefined && seq >= first && seq <= last;
+}
+
+/**
+ * Puts a live message into the window. A window that does not reach the
+ * present takes only a message that continues it: one further on would
+ * leave a gap, and loading the newer pages brings it anyway.
+ */
+export function mergeLive(window: MessageWindow, message: Message): MessageWindow {
+  const last = window.messages[window.messages.length - 1]?.seq ?? 0;
+  if (window.hasNewer && message.seq > last + 1) return window;
+  return { ...window, messages: mergeMessages(window.messages, [message]) };
 }
 
 /**

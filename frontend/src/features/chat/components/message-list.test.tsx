@@ -32,7 +32,15 @@ const actions: RowActions = {
   onDelete: () => undefined,
 };
 
-function List(props: { list: Message[]; hasOlder: boolean; onLoadOlder?: () => void; onSeen?: (s: number) => void }) {
+function List(props: {
+  list: Message[];
+  hasOlder: boolean;
+  onLoadOlder?: () => void;
+  onSeen?: (s: number) => void;
+  targetSeq?: number;
+  hasNewer?: boolean;
+  onLoadNewer?: () => void;
+}) {
   return (
     <MessageList
       items={buildItems(props.list, [])}
@@ -46,6 +54,10 @@ function List(props: { list: Message[]; hasOlder: boolean; onLoadOlder?: () => v
       actions={actions}
       onRetry={() => undefined}
       onDiscard={() => undefined}
+      targetSeq={props.targetSeq}
+      hasNewer={props.hasNewer}
+      loadingNewer={false}
+      onLoadNewer={props.onLoadNewer}
     />
   );
 }
@@ -120,15 +132,20 @@ describe('MessageList', () => {
       });
       await settle();
     }
-    expect(onLoadOlder).toHaveBeenCalled();
+    await vi.waitFor(() => expect(onLoadOlder).toHaveBeenCalled(), { timeout: 5_000 });
     const anchor = rendered(container)[0] as number;
     const before = screenTop(container, anchor);
 
     rerender(<List list={messages(901, 1000)} hasOlder onLoadOlder={onLoadOlder} />);
-    await settle();
-    // The row the reader was looking at has not moved on screen.
-    expect(screenTop(container, anchor)).toBe(before);
-    expect(scroller(container).scrollTop).toBeGreaterThanOrEqual(50 * 50 - 1);
+    // The row the reader was looking at has not moved on screen, once the
+    // list has measured the rows put above it (later on a busy machine).
+    await vi.waitFor(
+      () => {
+        expect(screenTop(container, anchor)).toBe(before);
+        expect(scroller(container).scrollTop).toBeGreaterThanOrEqual(50 * 50 - 1);
+      },
+      { timeout: 5_000 },
+    );
   });
 
   it('OKFollowsNewAtBottom', async () => {
@@ -154,5 +171,38 @@ describe('MessageList', () => {
     rerender(<List list={messages(1, 101)} hasOlder={false} />);
     await settle();
     expect(scroller(container).scrollTop).toBe(1000);
+  });
+
+  it('OKOpensAtTarget', async () => {
+    const onLoadNewer = vi.fn();
+    const { container } = render(
+      <List list={messages(1001, 1100)} hasOlder hasNewer targetSeq={1026} onLoadNewer={onLoadNewer} />,
+    );
+    await settle();
+    // The target is on screen, near the middle, and marked; the newest row is not.
+    const top = screenTop(container, 1026);
+    expect(top).toBeGreaterThan(100);
+    expect(top).toBeLessThan(500);
+    expect(rendered(container)).not.toContain(1100);
+    const marked = container.querySelectorAll('.message-slot.target article[data-seq]');
+    expect([...marked].map((el) => (el as HTMLElement).dataset.seq)).toEqual(['1026']);
+    expect(onLoadNewer).not.toHaveBeenCalled();
+  });
+
+  it('OKLoadsNewerAtTheEndOfAWindowShortOfThePresent', async () => {
+    const onLoadNewer = vi.fn();
+    const { container } = render(
+      <List list={messages(1001, 1100)} hasOlder={false} hasNewer targetSeq={1026} onLoadNewer={onLoadNewer} />,
+    );
+    await settle();
+    expect(onLoadNewer).not.toHaveBeenCalled();
+    // Read on down to the last rows held: the list asks for the next page.
+    for (const top of [2000, 3500, 5000]) {
+      act(() => {
+        scroller(container).scrollTop = top;
+      });
+      await settle();
+    }
+    expect(onLoadNewer).toHaveBeenCalled();
   });
 });

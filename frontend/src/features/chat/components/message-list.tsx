@@ -24,6 +24,8 @@ export function buildItems(messages: Message[], pending: OutboxEntry[]): ListIte
 
 /** How close to the top (in rows) the list asks for older history. */
 const loadOlderThreshold = 10;
+/** How close to the bottom (in rows) a window short of the present asks for newer history. */
+const loadNewerThreshold = 10;
 
 /**
  * The virtualized message list. Only the rows in view (plus a few) are in
@@ -43,8 +45,15 @@ export function MessageList(props: {
   actions: RowActions;
   onRetry: (clientId: string) => void;
   onDiscard: (clientId: string) => void;
+  /** A message to open at, in the middle of the view, and mark (a search result). */
+  targetSeq?: number;
+  /** Whether newer messages exist after the last row (the list opened at an older message). */
+  hasNewer?: boolean;
+  loadingNewer?: boolean;
+  onLoadNewer?: () => void;
 }) {
-  const { items, hasOlder, loadingOlder, onLoadOlder, onSeen } = props;
+  const { items, hasOlder, loadingOlder, onLoadOlder, onSeen, targetSeq, hasNewer, loadingNewer, onLoadNewer } = props;
+  const targetIndex = targetSeq === undefined ? -1 : items.findIndex((i) => i.kind === 'message' && i.message.seq === targetSeq);
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
     count: items.length,
@@ -61,13 +70,14 @@ export function MessageList(props: {
   useKeepEndOnResize(scrollRef, 48);
   const virtualItems = virtualizer.getVirtualItems();
 
-  // Open at the newest message.
+  // Open at the newest message, or at the target.
   const opened = useRef(false);
   useLayoutEffect(() => {
     if (opened.current || items.length === 0) return;
     opened.current = true;
-    virtualizer.scrollToIndex(items.length - 1, { align: 'end' });
-  }, [items.length, virtualizer]);
+    if (targetIndex >= 0) virtualizer.scrollToIndex(targetIndex, { align: 'center' });
+    else virtualizer.scrollToIndex(items.length - 1, { align: 'end' });
+  }, [items.length, targetIndex, virtualizer]);
 
   // Sending a message brings the reader to the bottom, wherever they were.
   const lastKey = items[items.length - 1]?.key;
@@ -80,11 +90,20 @@ export function MessageList(props: {
   // first render lays out the top rows before the scroll to the end lands,
   // and a page put in above then would pin the view mid-room (seen on a
   // busy machine, where that scroll takes several frames).
+  // Opened at a target, the list waits until the target is in view.
   const lastVisible = virtualItems[virtualItems.length - 1]?.index;
+  const firstVisible = virtualItems[0]?.index;
+  const openedAt = targetIndex >= 0 ? targetIndex : items.length - 1;
   const [shownEnd, setShownEnd] = useState(false);
   useEffect(() => {
-    if (!shownEnd && opened.current && lastVisible === items.length - 1) setShownEnd(true);
-  }, [shownEnd, lastVisible, items.length]);
+    if (shownEnd || !opened.current || lastVisible === undefined || firstVisible === undefined) return;
+    if (firstVisible <= openedAt && openedAt <= lastVisible) setShownEnd(true);
+  }, [shownEnd, firstVisible, lastVisible, openedAt]);
+
+  useEffect(() => {
+    if (lastVisible === undefined || !shownEnd || !hasNewer || loadingNewer) return;
+    if (lastVisible >= items.length - loadNewerThreshold) onLoadNewer?.();
+  }, [lastVisible, shownEnd, hasNewer, loadingNewer, onLoadNewer, items.length]);
 
   const first = virtualItems[0]?.index;
   useEffect(() => {
@@ -117,7 +136,7 @@ export function MessageList(props: {
           return (
             <div
               key={v.key}
-              className="message-slot"
+              className={v.index === targetIndex ? 'message-slot target' : 'message-slot'}
               data-index={v.index}
               ref={virtualizer.measureElement}
               style={{ transform: `translateY(${v.start}px)` }}

@@ -1,10 +1,13 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useMemo, useState, type ReactNode } from 'react';
 import { Spinner } from '../../../components/ui/spinner';
 import { errorText } from '../../../lib/error-text';
+import { navigate } from '../../../lib/router';
 import type { Member, User } from '../../../lib/schemas';
 import { useOutbox, useOutboxStore, useSocket } from '../../../lib/socket-context';
 import { useDeleteMessage, useEditMessage } from '../api/message-actions';
-import { useLoadOlder, useMessageWindow } from '../api/messages';
+import { holdsSeq } from '../api/message-window';
+import { returnToPresent, useLoadNewer, useLoadOlder, useMessageWindow } from '../api/messages';
 import { coveredSeqs } from '../api/thread-window';
 import { useReadMarker } from '../hooks/use-read-marker';
 import { useTyping } from '../hooks/use-typing';
@@ -30,11 +33,16 @@ export default function RoomView(props: {
   mentionCandidates?: Member[];
   /** Whether '@' offers @room too. */
   roomMentions?: boolean;
+  /** A message to open the room at and mark (a search result's). */
+  targetSeq?: number;
 }) {
-  const { roomId, me, onRead, thread, onThread } = props;
+  const { roomId, me, onRead, thread, onThread, targetSeq } = props;
+  const qc = useQueryClient();
   const socket = useSocket();
-  const history = useMessageWindow(roomId);
+  const history = useMessageWindow(roomId, targetSeq);
   const older = useLoadOlder(roomId);
+  const newer = useLoadNewer(roomId);
+  const hasNewer = history.data?.hasNewer === true;
   const outbox = useOutbox();
   const outboxStore = useOutboxStore();
   const typing = useTyping(roomId, me.id);
@@ -78,23 +86,40 @@ export default function RoomView(props: {
   const threadParent = thread === undefined ? undefined : messages?.find((m) => m.seq === thread);
   const onRetry = useCallback((clientId: string) => socket.retry(clientId), [socket]);
   const onDiscard = useCallback((clientId: string) => outboxStore.remove(clientId), [outboxStore]);
-  const onSend = useCallback((body: string) => socket.send(roomId, body), [socket, roomId]);
+  const onSend = useCallback(
+    (body: string) => {
+      // A message is sent to the present: a window opened at an older one
+      // gives way to the newest page, where it will show.
+      if (hasNewer) {
+        navigate(`/rooms/${roomId}`, { replace: true });
+        void returnToPresent(qc, roomId);
+      }
+      socket.send(roomId, body);
+    },
+    [socket, roomId, hasNewer, qc],
+  );
   const onTyping = useCallback(() => socket.typing(roomId), [socket, roomId]);
   const loadOlder = older.load;
   const onLoadOlder = useCallback(() => void loadOlder(), [loadOlder]);
+  const loadNewer = newer.load;
+  const onLoadNewer = useCallback(() => void loadNewer(), [loadNewer]);
+  // Opened at a target, the list waits for the window that holds it.
+  const ready =
+    history.data !== undefined &&
+    (targetSeq === undefined || holdsSeq(history.data, targetSeq) || !history.isFetching);
 
-  const actionError = edit.error ?? remove.error ?? older.error;
+  const actionError = edit.error ?? remove.error ?? older.error ?? newer.error;
   return (
     <main className="main room" aria-label={props.roomName}>
       {props.header}
       <ReactionToggleProvider roomId={roomId}>
       <div className={thread === undefined ? 'room-split' : 'room-split threaded'}>
         <section className="room-column" aria-label="Room messages">
-          {history.isPending ? <Spinner label="Loading messages…" /> : null}
+          {!ready && !history.isError ? <Spinner label="Loading messages…" /> : null}
           {history.isError ? <p className="form-error pad">{errorText(history.error)}</p> : null}
-          {history.data ? (
+          {ready && history.data ? (
             <MessageList
-              key={roomId}
+              key={`${roomId}:${targetSeq ?? ''}`}
               items={items}
               meId={me.id}
               meName={me.display_name || me.username}
@@ -106,6 +131,10 @@ export default function RoomView(props: {
               actions={roomActions}
               onRetry={onRetry}
               onDiscard={onDiscard}
+              targetSeq={targetSeq}
+              hasNewer={hasNewer}
+              loadingNewer={newer.loading}
+              onLoadNewer={onLoadNewer}
             />
           ) : null}
           {actionError ? <p className="form-error pad">{errorText(actionError)}</p> : null}
