@@ -30,7 +30,8 @@ type event struct {
 
 // messageBody builds a body of about size bytes that carries its send
 // time, so any receiver can measure delivery latency without a shared
-// table: "t=<unix nanoseconds>;u=<user>;" then padding.
+// table: "t=<unix nanoseconds>;u=<user>; " then two words of bodyWords
+// (what the model's searches look for) and padding.
 func messageBody(at time.Time, user, size int) string {
 	var b strings.Builder
 	b.Grow(size)
@@ -38,11 +39,24 @@ func messageBody(at time.Time, user, size int) string {
 	b.WriteString(strconv.FormatInt(at.UnixNano(), 10))
 	b.WriteString(";u=")
 	b.WriteString(strconv.Itoa(user))
-	b.WriteString(";")
+	b.WriteString("; ")
+	ns := at.UnixNano()
+	b.WriteString(bodyWords[ns%int64(len(bodyWords))])
+	b.WriteByte(' ')
+	b.WriteString(bodyWords[(ns/7)%int64(len(bodyWords))])
+	b.WriteByte(' ')
 	for b.Len() < size {
 		b.WriteByte('x')
 	}
 	return b.String()
+}
+
+// bodyWords is the vocabulary of the simulator's messages and searches.
+var bodyWords = []string{
+	"deploy", "release", "review", "meeting", "coffee", "lunch", "budget", "design",
+	"incident", "rollback", "database", "latency", "customer", "invoice", "roadmap", "sprint",
+	"ticket", "branch", "merge", "staging", "monitor", "alert", "backup", "network",
+	"printer", "laptop", "holiday", "weekend", "morning", "standup", "planning", "retro",
 }
 
 // sentAt reads the send time from a body made by messageBody; zero when

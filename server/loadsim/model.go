@@ -24,6 +24,10 @@ var modelActions = []struct {
 	{"edit", 0.04, (*user).edit},
 	{"delete", 0.005, (*user).delete},
 	{"search_users", 0.03, (*user).searchUsers},
+	{"react", 0.13, (*user).react},
+	{"reply", 0.1, (*user).reply},
+	{"view_replies", 0.28, (*user).viewReplies},
+	{"search", 0.022, (*user).searchMessages},
 }
 
 func pickAction() int {

@@ -44,7 +44,16 @@ func (s *socket) resumeN() (int64, error) {
 
 // send posts a message; it stays in the outbox until acked or refused.
 func (s *socket) send(room int64, body, clientID string) error {
-	frame, err := json.Marshal(map[string]any{"type": "send", "room_id": room, "body": body, "client_id": clientID})
+	return s.sendReply(room, 0, body, clientID)
+}
+
+// sendReply posts a message that answers replyTo (a plain message when 0).
+func (s *socket) sendReply(room, replyTo int64, body, clientID string) error {
+	f := map[string]any{"type": "send", "room_id": room, "body": body, "client_id": clientID}
+	if replyTo > 0 {
+		f["reply_to"] = replyTo
+	}
+	frame, err := json.Marshal(f)
 	if err != nil {
 		return fmt.Errorf("ws: encode send: %w", err)
 	}
