@@ -21,8 +21,10 @@ const (
 	// those pages.
 	searchWorkMem = "16MB"
 	// searchBudget is how long the planner's own choice may take before
-	// the search index alone is tried (see searchStmt.run).
-	searchBudget = 250 * time.Millisecond
+	// the search index alone is tried (see searchStmt.run). It is a
+	// safety net for a plan gone wrong, not a latency target: a busy
+	// machine stretches good plans too, and trying again doubles their work.
+	searchBudget = time.Second
 	// shortPrefix: a last word this short, matched as a prefix, begins
 	// more words than the others of the search are likely to hold.
 	shortPrefix = 3

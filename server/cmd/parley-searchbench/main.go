@@ -223,7 +223,7 @@ func explain(ctx context.Context, pdb *postgres.DB, path string, userID int64, v
 	store := postgres.NewStore(pdb, postgres.StoreOptions{})
 	defer store.Close()
 	rare := v.Words[5000]
-	queries := []string{"the", "deploy", rare, "ka", "to the", "the " + rare, "deploy build", `"the build"`}
+	queries := []string{"the", "deploy", rare, "ka", "to the", "that and", "lunch it", "the " + rare, "deploy build", `"the build"`}
 	var b strings.Builder
 	for _, q := range queries {
 		s, err := chat.ParseSearch(q)
