@@ -47,6 +47,9 @@ export const pwaOptions: Partial<VitePWAOptions> = {
           request.method === 'GET' &&
           url.pathname.startsWith('/api/v1/') &&
           !url.pathname.startsWith('/api/v1/users') &&
+          // Searches are many and seldom repeated: cached, they would push
+          // the rooms' history out of the offline copy.
+          !url.pathname.startsWith('/api/v1/search') &&
           !url.pathname.startsWith('/api/v1/rooms/public') &&
           !url.pathname.endsWith('/members'),
         handler: 'NetworkFirst',

@@ -160,6 +160,10 @@ func (st *searchStmt) statement(narrowed bool) (string, []any) {
 		args = append(args, v)
 		return "$" + strconv.Itoa(len(args))
 	}
+	// A walk tests these in the order written (their costs tie): the
+	// words first, a binary search in the row's tsvector, then the rooms,
+	// a comparison with each of them (measured: 1.2 against 1.7 µs a row
+	// with 50 rooms).
 	index, match := "$5", ""
 	if narrowed && sc.Narrow != "" && sc.Rest != "" {
 		index = arg(sc.Narrow)
@@ -172,7 +176,7 @@ func (st *searchStmt) statement(narrowed bool) (string, []any) {
 		SELECT ` + messageColumns + `, ts_headline('simple', m.body, $5::tsquery, $4) AS marked
 		FROM (
 			SELECT m.* FROM messages m
-			WHERE ARRAY[m.room_id] && $1::bigint[] AND m.search @@ ` + index + `::tsquery ` + match + `
+			WHERE m.search @@ ` + index + `::tsquery ` + match + ` AND ARRAY[m.room_id] && $1::bigint[]
 			  AND NOT m.deleted AND m.id < $2
 			ORDER BY m.id DESC LIMIT $3
 		) m JOIN users u ON u.id = m.user_id
