@@ -84,7 +84,31 @@ func dropIndexes(ctx context.Context, db *sql.DB) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	var drop, build []string
+	// Foreign keys of other tables that lean on a unique constraint of
+	// messages (mentions on (room_id, seq)) go first and come back last.
+	fks, err := db.QueryContext(ctx, `
+		SELECT con.conrelid::regclass::text, con.conname, pg_get_constraintdef(con.oid)
+		FROM pg_constraint con
+		WHERE con.confrelid = 'messages'::regclass AND con.contype = 'f'
+		ORDER BY 1, 2`)
+	if err != nil {
+		return nil, err
+	}
+	var drop, build, fkBuild []string
+	for fks.Next() {
+		var table, con, conDef string
+		if err := fks.Scan(&table, &con, &conDef); err != nil {
+			fks.Close()
+			rows.Close()
+			return nil, err
+		}
+		drop = append(drop, `ALTER TABLE `+table+` DROP CONSTRAINT `+pq.QuoteIdentifier(con))
+		fkBuild = append(fkBuild, `ALTER TABLE `+table+` ADD CONSTRAINT `+pq.QuoteIdentifier(con)+` `+conDef)
+	}
+	if err := fks.Close(); err != nil {
+		rows.Close()
+		return nil, err
+	}
 	for rows.Next() {
 		var name, def, con, conDef string
 		if err := rows.Scan(&name, &def, &con, &conDef); err != nil {
@@ -102,6 +126,7 @@ func dropIndexes(ctx context.Context, db *sql.DB) ([]string, error) {
 	if err := rows.Close(); err != nil {
 		return nil, err
 	}
+	build = append(build, fkBuild...)
 	for _, stmt := range drop {
 		if _, err := db.ExecContext(ctx, stmt); err != nil {
 			return nil, fmt.Errorf("%s: %w", stmt, err)
